@@ -1,0 +1,5 @@
+import sys
+
+from pfcrm_core.ingest.cli import main
+
+sys.exit(main())

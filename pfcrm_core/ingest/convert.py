@@ -1,0 +1,212 @@
+"""Turning the data rows of a sheet into a typed frame of one canonical table.
+
+Each cell is converted with its column's format (see ``values``), checked against
+the column's rules (required, allowed values, range), and every failure becomes an
+``error`` Issue that rejects its row. Columns the file lacks are added empty.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pfcrm_core.ingest.headers import ColumnMatch
+from pfcrm_core.ingest.issues import ERROR, WARNING, Issue
+from pfcrm_core.ingest.layout import SheetLayout, data_rows
+from pfcrm_core.ingest.numbers import CellError
+from pfcrm_core.ingest.values import ColumnFormat, convert, infer_format, is_null
+from pfcrm_core.schema import Column, Table
+
+logger = logging.getLogger(__name__)
+
+# pandas dtypes of the frame handed to the store, by column kind.
+FRAME_DTYPES = {
+    "id": "str", "text": "str", "category": "str", "money": "float64",
+    "number": "float64", "integer": "Int64", "share": "float64", "bps": "float64",
+    "date": "object", "bool": "boolean",
+}
+
+
+@dataclass
+class ConvertedSheet:
+    """The rows of one sheet converted to a canonical table.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Every data row (rejected ones too), canonical columns in schema order,
+        indexed by the row number in the file.
+    rejected : set of int
+        Row numbers with at least one error.
+    by_name : dict
+        Canonical column name to True when the file gave names, not ids.
+    issues : list of Issue
+    """
+
+    frame: pd.DataFrame
+    rejected: set[int] = field(default_factory=set)
+    by_name: dict[str, bool] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def convert_sheet(layout: SheetLayout) -> ConvertedSheet:
+    """Convert the data rows under ``layout``'s header to typed values."""
+    sheet, table = layout.sheet.name, layout.table
+    rows, skipped = data_rows(layout)
+    issues = _skipped_issues(sheet, skipped)
+    numbers = [number for number, _ in rows]
+
+    # Settle each column's format from all its cells, then convert cell by cell.
+    columns: dict[str, list[object]] = {}
+    rejected: set[int] = set()
+    currencies: dict[int, str] = {}
+    for match in layout.matches:
+        cells = [r[match.index] if match.index < len(r) else "" for _, r in rows]
+        fmt, assumptions = _format(layout, match, cells)
+        issues += [Issue(code, WARNING, sheet=sheet, column=match.header)
+                   for code in assumptions]
+        values = _convert_column(fmt, match, cells, numbers, sheet, issues,
+                                 rejected, currencies)
+        columns[match.column.name] = values
+
+    frame = _frame(table, columns, numbers)
+    _fill_currency(layout, frame, currencies, issues, rejected)
+    _check_required(layout, frame, issues, rejected)
+    logger.info("sheet %s: %d data rows as %s, %d rejected", sheet, len(rows),
+                table.name, len(rejected))
+    by_name = {m.column.name: m.by_name for m in layout.matches}
+    return ConvertedSheet(frame, rejected, by_name, issues)
+
+
+def _format(layout: SheetLayout, match: ColumnMatch,
+            cells: list[object]) -> tuple[ColumnFormat, list[str]]:
+    """Infer the column's format, with units from its header or the sheet."""
+    column = match.column
+    scale = match.unit.scale or layout.unit.scale or 1.0
+    percent = match.unit.percent
+    if column.kind == "id" or match.by_name:
+        column = Column(column.name, "id" if not match.by_name else "text")
+    return infer_format(column, cells, scale=scale, percent=percent)
+
+
+def _convert_column(fmt: ColumnFormat, match: ColumnMatch, cells: list[object],
+                    numbers: list[int], sheet: str, issues: list[Issue],
+                    rejected: set[int], currencies: dict[int, str]) -> list[object]:
+    """Convert one column's cells; record errors and the currencies cells named."""
+    column, kind = match.column, fmt.column.kind
+    cache: dict[tuple, object] = {}
+    values: list[object] = []
+    for number, raw in zip(numbers, cells):
+        key = (type(raw), raw)
+        if key not in cache:
+            cache[key] = _convert_cell(fmt, raw, kind)
+        result = cache[key]
+        if result is None:
+            values.append(None)
+            continue
+        if isinstance(result, CellError):
+            issues.append(Issue(result.code, ERROR, sheet, number, match.header, raw,
+                                result.params))
+            rejected.add(number)
+            values.append(None)
+            continue
+        problem = _range_problem(column, result.value)
+        if problem:
+            issues.append(Issue(problem[0], ERROR, sheet, number, match.header, raw,
+                                problem[1]))
+            rejected.add(number)
+        if result.warning:
+            issues.append(Issue(result.warning, WARNING, sheet, number, match.header,
+                                raw))
+        if result.currency:
+            currencies[number] = result.currency
+        values.append(result.value)
+    return values
+
+
+def _convert_cell(fmt: ColumnFormat, raw: object, kind: str):
+    """Return the converted cell, the CellError raised, or None for an empty cell."""
+    if is_null(raw, kind):
+        return None
+    try:
+        return convert(fmt, raw)
+    except CellError as error:
+        return error
+
+
+def _range_problem(column: Column, value: object) -> tuple[str, dict] | None:
+    """Return the code and parameters of a range violation, or None."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    if column.minimum is not None and value < column.minimum:
+        return "below_minimum", {"minimum": _plain(column.minimum)}
+    if column.maximum is not None and value > column.maximum:
+        return "above_maximum", {"maximum": _plain(column.maximum)}
+    return None
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _frame(table: Table, columns: dict[str, list[object]],
+           numbers: list[int]) -> pd.DataFrame:
+    """Build the frame in schema column order with the kind's dtype."""
+    data = {}
+    for column in table.columns:
+        values = columns.get(column.name, [None] * len(numbers))
+        data[column.name] = pd.Series(values, dtype=FRAME_DTYPES[column.kind]
+                                      if column.kind != "date" else "object")
+    frame = pd.DataFrame(data)
+    frame.index = pd.Index(numbers, name="row", dtype="int64")
+    return frame
+
+
+def _fill_currency(layout: SheetLayout, frame: pd.DataFrame,
+                   currencies: dict[int, str], issues: list[Issue],
+                   rejected: set[int]) -> None:
+    """Fill an empty currency from a money cell or header; reject conflicts."""
+    if "currency" not in frame.columns:
+        return
+    header_currency = next((m.unit.currency for m in layout.matches
+                            if m.unit.currency), None) or layout.unit.currency
+    named = pd.Series(currencies, dtype="str").reindex(frame.index)
+    if header_currency:
+        named = named.fillna(header_currency)
+    current = frame["currency"]
+    frame["currency"] = current.fillna(named)
+    conflicts = current.notna() & named.notna() & (current != named)
+    for number in frame.index[conflicts]:
+        issues.append(Issue("currency_conflict", ERROR, layout.sheet.name,
+                            int(number), None, current[number],
+                            {"named": named[number]}))
+        rejected.add(int(number))
+
+
+def _check_required(layout: SheetLayout, frame: pd.DataFrame, issues: list[Issue],
+                    rejected: set[int]) -> None:
+    """Reject rows that lack a value in a required column the file has."""
+    headers = {m.column.name: m.header for m in layout.matches}
+    for column in layout.table.columns:
+        if not column.required or column.name not in headers:
+            continue
+        if column.name == layout.table.generated_key:
+            continue
+        for number in frame.index[frame[column.name].isna()]:
+            if number in rejected and _has_error(issues, number, headers[column.name]):
+                continue
+            issues.append(Issue("required", ERROR, layout.sheet.name, int(number),
+                                headers[column.name]))
+            rejected.add(int(number))
+
+
+def _has_error(issues: list[Issue], number: int, header: str) -> bool:
+    return any(i.row == number and i.column == header and i.is_error for i in issues)
+
+
+def _skipped_issues(sheet: str, skipped: dict[str, list[int]]) -> list[Issue]:
+    """Turn the skipped rows into one warning per row."""
+    return [Issue(reason, WARNING, sheet, number)
+            for reason, numbers in skipped.items() for number in numbers]

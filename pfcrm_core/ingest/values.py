@@ -1,0 +1,298 @@
+"""Convert cells to the value of a column's kind (see ``pfcrm_core.schema``).
+
+Conversion is two steps. :func:`infer_format` looks at a whole column once to settle
+what single cells cannot show: whether plain numbers in a share column are percents,
+whether "03/04/2024" is day-first, whether commas are decimal marks. :func:`convert`
+then reads each cell with that format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from pfcrm_core.ingest.dates import (MONTH_FIRST, day_month_evidence, is_ambiguous,
+                                     read_date)
+from pfcrm_core.ingest.numbers import CellError, looks_decimal_comma, read_number
+from pfcrm_core.ingest.vocabulary import (CATEGORY_SYNONYMS, FALSE_WORDS,
+                                          FORMULA_ERRORS, NULL_TOKENS,
+                                          NUMERIC_NULL_TOKENS, TRUE_WORDS,
+                                          clean_text, fold)
+from pfcrm_core.schema import Column
+
+# Plain numbers at or below this in a basis-point column are read as percents: a
+# margin of 2.5 means 2.5 % (250 bp), since margins of a few bp do not occur in
+# project finance lending.
+BPS_PERCENT_LIMIT = 20.0
+
+# Integers above 2**53 lose digits as Excel numbers, so an id stored that way may
+# not be the one the analyst typed.
+_EXACT_FLOAT_LIMIT = 2 ** 53
+_SCIENTIFIC_ID = re.compile(r"^\d(\.\d+)?e[+-]?\d+$")
+_SCORE_SUFFIX = re.compile(r"(分|星|points?|pts?)$")
+_NUMERIC_KINDS = {"money", "number", "integer", "share", "bps", "date", "bool"}
+
+
+@dataclass(frozen=True)
+class ColumnFormat:
+    """Reading rules for the cells of one column.
+
+    Attributes
+    ----------
+    column : Column
+        The canonical column.
+    scale : float, default 1.0
+        Multiplier for money cells without their own unit word, e.g. 1e4 when the
+        header says "(万元)".
+    percent : bool, default False
+        For ``share`` and ``bps`` columns: plain numbers are percents, so 5 means
+        0.05 (share) or 500 bp (bps).
+    date_order : {"dmy", "mdy"} or None
+        Order for ambiguous day/month text; None rejects such cells.
+    decimal_comma : bool, default False
+        Commas are decimal marks ("1.234,5").
+    """
+
+    column: Column
+    scale: float = 1.0
+    percent: bool = False
+    date_order: str | None = MONTH_FIRST
+    decimal_comma: bool = False
+    synonyms: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A converted cell: the value, a warning code or None, and a currency read
+    from a money cell ("¥", "USD") or None."""
+
+    value: object
+    warning: str | None = None
+    currency: str | None = None
+
+
+def is_null(raw: object, kind: str) -> bool:
+    """Return whether ``raw`` is an empty cell for a column of ``kind``."""
+    if raw is None:
+        return True
+    if isinstance(raw, float) and math.isnan(raw):
+        return True
+    if not isinstance(raw, str):
+        return False
+    tokens = NUMERIC_NULL_TOKENS if kind in _NUMERIC_KINDS else NULL_TOKENS
+    return fold(raw) in tokens
+
+
+def is_formula_error(raw: object) -> bool:
+    """Return whether ``raw`` is an Excel error value such as ``#DIV/0!``."""
+    return isinstance(raw, str) and fold(raw) in FORMULA_ERRORS
+
+
+def infer_format(column: Column, cells: Iterable[object], scale: float = 1.0,
+                 percent: bool | None = None) -> tuple[ColumnFormat, list[str]]:
+    """Settle how a column's cells are read, from all its non-empty cells.
+
+    Parameters
+    ----------
+    column : Column
+        The canonical column.
+    cells : iterable
+        The column's raw cell values; empty cells may be included.
+    scale : float, default 1.0
+        Unit multiplier from the header or a "单位：万元" line, for money columns.
+    percent : bool or None
+        True when the header marks the column as percent, False when it marks it as
+        fractions or basis points, None to decide from the values.
+
+    Returns
+    -------
+    format : ColumnFormat
+    warnings : list of str
+        Codes of the assumptions made: ``percent_assumed``, ``date_order_assumed``,
+        ``date_order_mixed``, ``decimal_comma_assumed``.
+    """
+    distinct = {(type(c), c) for c in cells}
+    texts = [c for _, c in distinct if isinstance(c, str)
+             and not is_null(c, column.kind)]
+    numbers = [c for _, c in distinct if isinstance(c, (int, float))
+               and not isinstance(c, bool) and not math.isnan(c)]
+    warnings: list[str] = []
+    decimal_comma = _infer_decimal_comma(column, texts, warnings)
+    date_order = _infer_date_order(column, texts, warnings)
+    if percent is None:
+        percent = _infer_percent(column, texts, numbers, decimal_comma, warnings)
+    synonyms = CATEGORY_SYNONYMS.get(column.name, {})
+    return ColumnFormat(column, scale, percent, date_order, decimal_comma,
+                        synonyms), warnings
+
+
+def convert(fmt: ColumnFormat, raw: object) -> Cell:
+    """Convert one non-empty cell with ``fmt``.
+
+    Raises
+    ------
+    CellError
+        When the cell is not a valid value of the column's kind; ``code`` names the
+        rule broken.
+    """
+    if is_formula_error(raw):
+        raise CellError("formula_error")
+    kind = fmt.column.kind
+    if kind == "id":
+        return _to_id(raw)
+    if kind == "text":
+        return Cell(_to_text(raw))
+    if kind == "category":
+        return Cell(_to_category(fmt, raw))
+    if kind == "date":
+        value, warning = read_date(raw, fmt.date_order)
+        return Cell(value, warning)
+    if kind == "bool":
+        return Cell(_to_bool(raw))
+    return _to_numeric(fmt, raw)
+
+
+def _to_id(raw: object) -> Cell:
+    """Read an identifier: NFKC text, trimmed; whole numbers lose their ".0"."""
+    if isinstance(raw, bool):
+        raise CellError("invalid_id")
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            return Cell(repr(raw))
+        warning = "id_precision" if abs(raw) >= _EXACT_FLOAT_LIMIT else None
+        return Cell(str(int(raw)), warning)
+    if isinstance(raw, int):
+        return Cell(str(raw))
+    if isinstance(raw, (dt.date, dt.datetime)):
+        raise CellError("invalid_id")
+    text = clean_text(str(raw))
+    if _SCIENTIFIC_ID.match(text.lower()):
+        raise CellError("id_scientific")
+    return Cell(text)
+
+
+def _to_text(raw: object) -> str:
+    """Return free text as written, without surrounding spaces."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def _to_category(fmt: ColumnFormat, raw: object) -> str:
+    """Map a category cell to its canonical lower-case value."""
+    text = _to_text(raw)
+    key = fold(text)
+    value = fmt.synonyms.get(key, key)
+    allowed = fmt.column.allowed
+    if allowed is not None and value not in allowed:
+        raise CellError("not_allowed", allowed=", ".join(allowed))
+    return value
+
+
+def _to_bool(raw: object) -> bool:
+    """Read yes/no, true/false, 1/0, 是/否 and check marks."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    key = fold(str(raw))
+    if key in TRUE_WORDS:
+        return True
+    if key in FALSE_WORDS:
+        return False
+    raise CellError("invalid_bool")
+
+
+def _to_numeric(fmt: ColumnFormat, raw: object) -> Cell:
+    """Read money, number, integer, share and bps cells."""
+    kind = fmt.column.kind
+    if isinstance(raw, str) and kind == "integer":
+        raw = _SCORE_SUFFIX.sub("", fold(raw)).strip()
+    if isinstance(raw, (dt.date, dt.datetime)):
+        raise CellError("invalid_number")
+    number = read_number(raw, fmt.decimal_comma)
+    value = number.value
+
+    if kind == "share":
+        if number.bps:
+            value /= 10_000
+        elif number.percent:
+            value /= number.percent
+        elif fmt.percent:
+            value /= 100
+    elif kind == "bps":
+        if number.percent:
+            value *= 10_000 / number.percent
+        elif fmt.percent and not number.bps:
+            value *= 100
+    elif number.percent or number.bps:
+        raise CellError("unexpected_percent")
+    elif kind == "money" and not number.scaled:
+        value *= fmt.scale
+
+    if kind == "integer":
+        if not float(value).is_integer():
+            raise CellError("invalid_integer")
+        value = int(value)
+    if not math.isfinite(value):
+        raise CellError("invalid_number")
+    return Cell(value, None, number.currency)
+
+
+def _infer_decimal_comma(column: Column, texts: list[str],
+                         warnings: list[str]) -> bool:
+    """Decide that commas are decimal marks when some cell can only mean that."""
+    if column.kind not in {"money", "number", "integer", "share", "bps"}:
+        return False
+    if not any(looks_decimal_comma(t) for t in texts):
+        return False
+    if any(re.search(r",\d{3}\.\d", t) for t in texts):
+        return False
+    warnings.append("decimal_comma_assumed")
+    return True
+
+
+def _infer_date_order(column: Column, texts: list[str],
+                      warnings: list[str]) -> str | None:
+    """Decide day-first or month-first from cells whose order is certain."""
+    if column.kind != "date":
+        return MONTH_FIRST
+    orders = {day_month_evidence(t) for t in texts} - {None}
+    if len(orders) == 1:
+        return orders.pop()
+    if len(orders) == 2:
+        warnings.append("date_order_mixed")
+        return None
+    if any(is_ambiguous(t) for t in texts):
+        warnings.append("date_order_assumed")
+    return MONTH_FIRST
+
+
+def _infer_percent(column: Column, texts: list[str], numbers: list[float],
+                   decimal_comma: bool, warnings: list[str]) -> bool:
+    """Decide whether plain numbers in a share or bps column are percents."""
+    if column.kind not in {"share", "bps"}:
+        return False
+    plain = list(numbers)
+    for text in texts:
+        try:
+            number = read_number(text, decimal_comma)
+        except CellError:
+            continue
+        if number.percent is None and not number.bps:
+            plain.append(number.value)
+    if not plain:
+        return False
+    largest = max(abs(v) for v in plain)
+    if column.kind == "share":
+        assumed = largest > 1
+    else:
+        assumed = 0 < largest <= BPS_PERCENT_LIMIT
+    if assumed:
+        warnings.append("percent_assumed")
+    return assumed
