@@ -53,3 +53,17 @@ def rate_table() -> pd.DataFrame:
     """Return the reference rates as a table for display."""
     return pd.DataFrame({"currency": list(USD_PER_UNIT),
                          "usd_per_unit": np.array(list(USD_PER_UNIT.values()))})
+
+
+def revenue_in_usd(revenue: pd.DataFrame) -> pd.DataFrame:
+    """Return client_id, date and amount (in USD) for the revenue rows with a known rate.
+
+    This is the transactions table that the CLV models read.
+    """
+    currencies = revenue["currency"] if "currency" in revenue else pd.Series(
+        REPORTING_CURRENCY, index=revenue.index)
+    amount = to_usd(revenue["amount"], currencies)
+    frame = pd.DataFrame({"client_id": revenue["client_id"],
+                          "date": pd.to_datetime(revenue["date"]),
+                          "amount": amount})
+    return frame[amount.notna()].reset_index(drop=True)

@@ -1,0 +1,39 @@
+"""PF-CRM: the router. Lists every page, grouped in sections, and draws the shared sidebar.
+
+Run with ``make run``, or ``streamlit run app.py -- --db PATH``.
+"""
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from pfcrm_core.ui import active_store, render_sidebar, t
+
+FAVICON = Path(__file__).parent / "pfcrm_core" / "ui" / "static" / "favicon.png"
+
+logging.basicConfig(level=logging.INFO,
+                    format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+# A local icon: a ":material/...:" page icon makes the browser fetch the favicon
+# from a font CDN, and the app must work offline.
+st.set_page_config(page_title="PF-CRM", page_icon=str(FAVICON), layout="wide")
+
+pages = {
+    t("app.section.dashboard"): [
+        st.Page("pages/dashboard/overview.py", title=t("app.page.overview"),
+                icon=":material/dashboard:", url_path="overview", default=True),
+    ],
+    t("app.section.models"): [
+        st.Page("pages/models/clv.py", title=t("app.page.clv"),
+                icon=":material/savings:", url_path="clv"),
+    ],
+    t("app.section.data"): [
+        st.Page("pages/data/manage.py", title=t("app.page.data"),
+                icon=":material/upload_file:", url_path="data"),
+    ],
+}
+
+page = st.navigation(pages, position="sidebar")
+render_sidebar(active_store())
+page.run()

@@ -1,0 +1,93 @@
+"""Per-session context: the chosen language and the active database."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+from ..errors import PfcrmError
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, catalogue, translate
+from ..store import Store, default_db_path
+
+logger = logging.getLogger(__name__)
+
+LANG_KEY = "lang"
+
+
+def _db_from_argv() -> Path | None:
+    """Read ``--db PATH`` from the arguments after ``streamlit run app.py --``."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return Path(known.db) if known.db else None
+
+
+def active_store() -> Store:
+    """Return the store for the database chosen by ``--db``, ``PFCRM_DB`` or the default."""
+    path = _db_from_argv() or default_db_path()
+    return Store(path)
+
+
+def language() -> str:
+    """Return the session's language code, from the sidebar or ``?lang=`` in the URL."""
+    if LANG_KEY not in st.session_state:
+        requested = st.query_params.get("lang", DEFAULT_LANGUAGE)
+        st.session_state[LANG_KEY] = (requested if requested in LANGUAGES
+                                      else DEFAULT_LANGUAGE)
+    return st.session_state[LANG_KEY]
+
+
+def t(key: str, **values: object) -> str:
+    """Translate ``key`` into the session's language."""
+    return translate(key, language(), **values)
+
+
+def label_of(prefix: str, value: object) -> str:
+    """Translate a stored category value (``client_type.bank``), or show it as stored.
+
+    Categories imported from files may hold values the catalogue does not know;
+    those are shown verbatim rather than failing.
+    """
+    key = f"{prefix}.{value}"
+    if key in catalogue():
+        return t(key)
+    return str(value)
+
+
+def render_sidebar(store: Store) -> None:
+    """Draw the shared sidebar: the language switch and the active database."""
+    language()
+    with st.sidebar:
+        st.selectbox(
+            t("app.sidebar.language"),
+            options=list(LANGUAGES),
+            format_func=LANGUAGE_NAMES.get,
+            key=LANG_KEY,
+        )
+        st.query_params["lang"] = st.session_state[LANG_KEY]
+        st.caption(t("app.sidebar.database", path=str(store.path)))
+
+
+def show_error(exc: Exception) -> None:
+    """Show an error a user can act on; log anything unexpected with its traceback."""
+    if isinstance(exc, PfcrmError):
+        st.error(str(exc))
+        return
+    logger.exception("unexpected error in the app")
+    st.error(t("app.error.unexpected", error=f"{type(exc).__name__}: {exc}"))
+
+
+def fmt_money(value: float, currency: str = "USD") -> str:
+    """Format an amount compactly: 1.2 bn, 35.0 m, 12.5 k."""
+    if value is None:
+        return "–"
+    sign = "-" if value < 0 else ""
+    value = abs(float(value))
+    for threshold, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if value >= threshold:
+            return f"{sign}{value / threshold:,.1f} {suffix} {currency}"
+    return f"{sign}{value:,.0f} {currency}"

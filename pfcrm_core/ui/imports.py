@@ -1,0 +1,116 @@
+"""Widgets of the upload flow: the prepared plan, the mapping editor, templates, reset."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from .. import schema
+from ..store import Store
+from .cache import clear_caches
+from .context import t
+
+_PLAN_KEY = "_import_plan_cache"
+
+
+def _plan_signature(content: bytes, file_name: str, table_name: str, options: dict,
+                    store: Store) -> tuple:
+    digest = hashlib.sha256(content).hexdigest()
+    frozen = tuple(sorted((k, repr(v)) for k, v in options.items()))
+    return (digest, file_name, table_name, frozen, store.data_version())
+
+
+def prepared_plan(store: Store, content: bytes, file_name: str, table_name: str,
+                  **options):
+    """Return the import plan for this upload, parsing the file only when something changed.
+
+    The plan is kept in the session, so reruns caused by unrelated widgets do not
+    parse a large file again.
+    """
+    from ..ingest import prepare_import
+
+    signature = _plan_signature(content, file_name, table_name, options, store)
+    cached = st.session_state.get(_PLAN_KEY)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+
+    with st.spinner(t("data.upload.reading", file=file_name)):
+        plan = prepare_import(content, table_name, store, file_name=file_name, **options)
+    st.session_state[_PLAN_KEY] = (signature, plan)
+    return plan
+
+
+def plan_counts(plan) -> dict[str, int]:
+    """Return the row counts shown above the preview."""
+    problem_rows = {p.row for p in plan.problems}
+    return {
+        "rows": len(plan.accepted) + len(problem_rows),
+        "inserts": len(plan.inserts),
+        "updates": len(plan.updates),
+        "unchanged": int(plan.unchanged),
+        "problem_rows": len(problem_rows),
+    }
+
+
+def mapping_editor(store: Store, plan, content: bytes, file_name: str, table_name: str):
+    """Let the user pick the sheet, header row and column mapping; return the updated plan."""
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    key_base = f"{digest}_{table_name}"
+    table = schema.get_table(table_name)
+
+    with st.expander(t("data.mapping.heading"), expanded=True):
+        options: dict = {}
+        left, right = st.columns(2)
+        if plan.sheets and len(plan.sheets) > 1:
+            options["sheet"] = left.selectbox(
+                t("data.mapping.sheet"), plan.sheets, index=plan.sheets.index(plan.sheet),
+                key=f"sheet_{key_base}")
+        options["header_row"] = int(right.number_input(
+            t("data.mapping.header_row"), min_value=1, value=int(plan.header_row),
+            step=1, key=f"header_{key_base}_{options.get('sheet')}"))
+
+        choices = [None, *table.column_names]
+        mapping = {}
+        grid = st.columns(3)
+        for position, (index, label) in enumerate(plan.source_columns):
+            current = plan.mapping.get(index)
+            mapping[index] = grid[position % 3].selectbox(
+                label, choices, index=choices.index(current) if current in choices else 0,
+                format_func=lambda c: t("data.mapping.ignore") if c is None else c,
+                key=f"map_{key_base}_{options.get('sheet')}_{options['header_row']}_{index}")
+
+    unchanged_layout = (options.get("sheet", plan.sheet) == plan.sheet
+                        and options["header_row"] == plan.header_row)
+    if unchanged_layout and mapping == plan.mapping:
+        return plan
+    if not unchanged_layout:
+        return prepared_plan(store, content, file_name, table_name, **options)
+    return prepared_plan(store, content, file_name, table_name, mapping=mapping,
+                         **options)
+
+
+def template_downloads(lang: str) -> None:
+    """Offer an XLSX and a CSV template for every table."""
+    from ..ingest import template_csv, template_xlsx
+
+    st.write(t("data.templates.intro"))
+    for name in schema.LOAD_ORDER:
+        left, middle, right = st.columns([2, 1, 1])
+        left.write(f"**{t(f'table.{name}')}** (`{name}`)")
+        middle.download_button(
+            "XLSX", template_xlsx(name, lang), file_name=f"pfcrm_{name}_template.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"template_xlsx_{name}")
+        right.download_button("CSV", template_csv(name), file_name=f"pfcrm_{name}_template.csv",
+                              mime="text/csv", key=f"template_csv_{name}")
+
+
+def reset_to_demo(store: Store) -> None:
+    """Replace every table with the seeded demo book."""
+    from ..demo import DEFAULT_SEED, generate_demo
+
+    with st.spinner(t("data.reset.running")):
+        frames = generate_demo(seed=DEFAULT_SEED)
+        store.replace_all(frames, label=f"demo data (seed {DEFAULT_SEED})")
+    clear_caches()

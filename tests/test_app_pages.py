@@ -1,0 +1,197 @@
+"""Every page under Streamlit's AppTest harness, in both languages, on real DuckDB files."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pfcrm_core.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+PAGES = ["pages/dashboard/overview.py", "pages/data/manage.py", "pages/models/clv.py"]
+TIMEOUT = 120
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def demo_copy(tmp_path, demo_db_path, monkeypatch) -> Path:
+    """A writable copy of the demo database, selected through PFCRM_DB."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db_path, path)
+    monkeypatch.setenv("PFCRM_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "empty.duckdb"
+    monkeypatch.setenv("PFCRM_DB", str(path))
+    return path
+
+
+def _open(page: str | None = None, lang: str = "en") -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.query_params["lang"] = lang
+    app.run()
+    if page is not None:
+        app.switch_page(page)
+        app.run()
+    return app
+
+
+def _submit(app: AppTest) -> None:
+    """Press the settings form's submit button and rerun."""
+    next(b for b in app.button if b.label in ("Fit", "拟合")).click().run()
+
+
+def _texts(app: AppTest) -> str:
+    parts = [element.value for element in app.markdown]
+    parts += [element.value for element in app.title]
+    parts += [element.value for element in app.caption]
+    parts += [element.value for element in app.info]
+    parts += [element.value for element in app.success]
+    parts += [element.value for element in app.warning]
+    parts += [element.value for element in app.error]
+    return "\n".join(str(part) for part in parts)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_on_demo_data(demo_copy, page, lang):
+    app = _open(page, lang)
+
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.title
+
+
+def test_overview_shows_kpis(demo_copy):
+    app = _open("pages/dashboard/overview.py")
+
+    labels = [metric.label for metric in app.metric]
+
+    assert "Clients" in labels
+    clients = next(m for m in app.metric if m.label == "Clients")
+    assert clients.value == "600"
+
+
+def test_overview_in_chinese(demo_copy):
+    app = _open("pages/dashboard/overview.py", "zh")
+
+    assert app.title[0].value == "总览"
+    assert any(metric.label == "客户数" for metric in app.metric)
+
+
+def test_language_switch_in_sidebar(demo_copy):
+    app = _open("pages/dashboard/overview.py")
+
+    app.selectbox(key="lang").select("zh").run()
+
+    assert app.title[0].value == "总览"
+
+
+def test_empty_database_points_to_data_page(empty_db):
+    app = _open("pages/dashboard/overview.py")
+
+    assert not app.exception
+    assert "no clients yet" in _texts(app)
+
+
+def test_clv_page_on_empty_database_explains(empty_db):
+    app = _open("pages/models/clv.py")
+
+    assert not app.exception
+    assert "no revenue" in _texts(app)
+
+
+def test_clv_page_shows_parameters(demo_copy):
+    app = _open("pages/models/clv.py")
+
+    frames = [frame.value for frame in app.dataframe]
+    parameter_tables = [f for f in frames if "Parameter" in f.columns]
+
+    assert parameter_tables
+    assert set(parameter_tables[0]["Parameter"]) == {"r", "alpha", "a", "b", "p", "q",
+                                                     "gamma"}
+
+
+def test_clv_page_validation_on_holdout(demo_copy):
+    app = _open("pages/models/clv.py")
+
+    app.checkbox(key="clv_validate").check()
+    _submit(app)
+
+    assert not app.exception
+    assert any(metric.label == "Mean absolute error per client" for metric in app.metric)
+
+
+def test_upload_commits_clients(empty_db):
+    app = _open("pages/data/manage.py")
+    content = ("client_id,name,client_type,credit_rating\n"
+               "K-1,Kestrel Bank,bank,A\nK-2,Harbour Fund,investor,BBB\n").encode()
+
+    app.file_uploader(key="upload_file").upload("clients.csv", content, "text/csv").run()
+    app.button(key="commit_import").click().run()
+
+    assert not app.exception
+    assert "Imported into Clients" in _texts(app)
+    stored = Store(empty_db).read_table("clients")
+    assert stored["client_id"].tolist() == ["K-1", "K-2"]
+
+
+def test_upload_with_problem_is_rejected_whole(empty_db):
+    app = _open("pages/data/manage.py")
+    content = ("client_id,name,client_type\n"
+               "K-1,Kestrel Bank,bank\nK-2,Harbour Fund,spaceship\n").encode()
+
+    app.file_uploader(key="upload_file").upload("bad.csv", content, "text/csv").run()
+    problems = [f.value for f in app.dataframe if "spaceship" in f.value.to_string()]
+    app.button(key="commit_import").click().run()
+
+    assert problems
+    assert app.error
+    assert Store(empty_db).row_counts()["clients"] == 0
+
+
+def test_cdnow_upload_reproduces_published_fit(empty_db):
+    app = _open("pages/data/manage.py")
+
+    uploader = app.file_uploader(key="upload_file")
+    uploader.upload("cdnow_clients.csv", (SAMPLES / "cdnow_clients.csv").read_bytes(),
+                    "text/csv").run()
+    app.button(key="commit_import").click().run()
+    app.selectbox(key="upload_table").select("revenue").run()
+    app.file_uploader(key="upload_file").upload(
+        "cdnow_revenue.csv", (SAMPLES / "cdnow_revenue.csv").read_bytes(),
+        "text/csv").run()
+    app.button(key="commit_import").click().run()
+    assert Store(empty_db).row_counts()["revenue"] == 6919
+
+    app.switch_page("pages/models/clv.py").run()
+    app.date_input(key="clv_end").set_value(date(1997, 9, 30))
+    _submit(app)
+
+    assert not app.exception
+    table = next(f.value for f in app.dataframe if "Parameter" in f.value.columns)
+    estimates = dict(zip(table["Parameter"], table["Estimate"]))
+    assert estimates["r"] == pytest.approx(0.243, abs=5e-4)
+    assert estimates["alpha"] == pytest.approx(4.414, abs=5e-4)
+    assert estimates["a"] == pytest.approx(0.793, abs=5e-4)
+    assert estimates["b"] == pytest.approx(2.426, abs=5e-4)
+    assert estimates["p"] == pytest.approx(6.25, abs=5e-3)
+    assert estimates["q"] == pytest.approx(3.74, abs=5e-3)
+    assert estimates["gamma"] == pytest.approx(15.44, abs=5e-3)
