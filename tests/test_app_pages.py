@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_upload_commits_clients(empty_db):
     content = ("client_id,name,client_type,credit_rating\n"
                "K-1,Kestrel Bank,bank,A\nK-2,Harbour Fund,investor,BBB\n").encode()
 
-    app.file_uploader(key="upload_file").upload("clients.csv", content, "text/csv").run()
+    app.file_uploader(key="upload_file_0").upload("clients.csv", content, "text/csv").run()
     app.button(key="commit_import").click().run()
 
     assert not app.exception
@@ -158,7 +159,7 @@ def test_upload_with_problem_is_rejected_whole(empty_db):
     content = ("client_id,name,client_type\n"
                "K-1,Kestrel Bank,bank\nK-2,Harbour Fund,spaceship\n").encode()
 
-    app.file_uploader(key="upload_file").upload("bad.csv", content, "text/csv").run()
+    app.file_uploader(key="upload_file_0").upload("bad.csv", content, "text/csv").run()
     problems = [f.value for f in app.dataframe if "spaceship" in f.value.to_string()]
     app.button(key="commit_import").click().run()
 
@@ -170,12 +171,12 @@ def test_upload_with_problem_is_rejected_whole(empty_db):
 def test_cdnow_upload_reproduces_published_fit(empty_db):
     app = _open("pages/data/manage.py")
 
-    uploader = app.file_uploader(key="upload_file")
+    uploader = app.file_uploader(key="upload_file_0")
     uploader.upload("cdnow_clients.csv", (SAMPLES / "cdnow_clients.csv").read_bytes(),
                     "text/csv").run()
     app.button(key="commit_import").click().run()
     app.selectbox(key="upload_table").select("revenue").run()
-    app.file_uploader(key="upload_file").upload(
+    app.file_uploader(key="upload_file_1").upload(
         "cdnow_revenue.csv", (SAMPLES / "cdnow_revenue.csv").read_bytes(),
         "text/csv").run()
     app.button(key="commit_import").click().run()
@@ -195,3 +196,24 @@ def test_cdnow_upload_reproduces_published_fit(empty_db):
     assert estimates["p"] == pytest.approx(6.25, abs=5e-3)
     assert estimates["q"] == pytest.approx(3.74, abs=5e-3)
     assert estimates["gamma"] == pytest.approx(15.44, abs=5e-3)
+
+
+def test_empty_file_gets_translated_message(empty_db):
+    app = _open("pages/data/manage.py", "zh")
+
+    app.file_uploader(key="upload_file_0").upload("空文件.csv", b"", "text/csv").run()
+
+    assert not app.exception
+    assert app.error
+    assert "空文件.csv" in app.error[0].value
+    assert re.search(r"[\u4e00-\u9fff]{4}", app.error[0].value)
+
+
+def test_uploader_is_cleared_after_import(empty_db):
+    app = _open("pages/data/manage.py")
+    content = b"client_id,name\nK-1,Kestrel Bank\n"
+
+    app.file_uploader(key="upload_file_0").upload("c.csv", content, "text/csv").run()
+    app.button(key="commit_import").click().run()
+
+    assert app.file_uploader(key="upload_file_1").value is None

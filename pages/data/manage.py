@@ -10,6 +10,7 @@ from pfcrm_core.ui import (
     cached_row_counts,
     cached_table,
     clear_caches,
+    labeller,
     language,
     show_error,
     t,
@@ -17,6 +18,8 @@ from pfcrm_core.ui import (
 from pfcrm_core.ui.imports import (
     mapping_editor,
     plan_counts,
+    rejection_reason,
+    undo_labels,
     prepared_plan,
     reset_to_demo,
     template_downloads,
@@ -48,9 +51,11 @@ with upload_tab:
         st.success(message)
 
     table_name = st.selectbox(t("data.upload.table"), schema.LOAD_ORDER,
-                              format_func=lambda n: t(f"table.{n}"), key="upload_table")
+                              format_func=labeller("table"), key="upload_table")
     st.caption(t("data.upload.order_hint"))
-    upload = st.file_uploader(t("data.upload.file"), key="upload_file")
+    # A new key after each import clears the uploader, so the page starts afresh.
+    upload = st.file_uploader(
+        t("data.upload.file"), key=f"upload_file_{st.session_state.get('upload_round', 0)}")
 
     if upload is not None:
         content = upload.getvalue()
@@ -102,12 +107,13 @@ with upload_tab:
             try:
                 result = commit_import(plan, store, skip_invalid=skip_invalid,
                                        confirm_updates=confirm_updates)
-            except ImportRejected as exc:
-                st.error(str(exc))
+            except ImportRejected:
+                st.error(rejection_reason(plan, skip_invalid))
             except PfcrmError as exc:
                 show_error(exc)
             else:
                 clear_caches()
+                st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
                 st.session_state["import_message"] = t(
                     "data.upload.done", inserted=result.inserted, updated=result.updated,
                     unchanged=result.unchanged, skipped=result.skipped,
@@ -124,9 +130,7 @@ with history_tab:
         if not undoable.empty:
             import_id = st.selectbox(
                 t("data.history.undo_choice"), undoable["import_id"].tolist(),
-                format_func=lambda i: t(
-                    "data.history.undo_label", import_id=i,
-                    file=undoable.set_index("import_id").at[i, "file_name"]),
+                format_func=undo_labels(undoable),
                 key="undo_choice")
             if st.button(t("data.history.undo"), key="undo_button"):
                 try:
@@ -142,7 +146,7 @@ with templates_tab:
 
 with browse_tab:
     browse_name = st.selectbox(t("data.browse.table"), schema.LOAD_ORDER,
-                               format_func=lambda n: t(f"table.{n}"), key="browse_table")
+                               format_func=labeller("table"), key="browse_table")
     frame = cached_table(store, browse_name)
     st.caption(t("data.browse.count", rows=len(frame)))
     st.dataframe(frame.head(5000), hide_index=True, width="stretch")

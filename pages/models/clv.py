@@ -6,7 +6,7 @@ import streamlit as st
 
 from pfcrm_core.clv import STAGES
 from pfcrm_core.export import to_csv_bytes
-from pfcrm_core.ui import active_store, cached_table, label_of, language, t
+from pfcrm_core.ui import active_store, cached_table, labeller, language, t
 from pfcrm_core.ui.clv_method import render_method, render_parameters
 from pfcrm_core.ui.models import clv_or_warning
 
@@ -23,7 +23,7 @@ last_date = pd.to_datetime(revenue["date"]).max() if not revenue.empty else None
 with st.form("clv_settings"):
     first, second, third = st.columns(3)
     unit = first.selectbox(t("clv.settings.unit"), ["weeks", "days", "months"],
-                           format_func=lambda u: t(f"clv.unit.{u}"), key="clv_unit")
+                           format_func=labeller("clv.unit"), key="clv_unit")
     observation_end = first.date_input(
         t("clv.settings.end"), value=last_date.date() if last_date is not None else None,
         key="clv_end")
@@ -73,7 +73,7 @@ table_tab, charts_tab, validation_tab, method_tab = st.tabs([
 
 with table_tab:
     stages = st.multiselect(t("clv.filter.stage"), list(STAGES), default=list(STAGES),
-                            format_func=lambda s: t(f"clv.stage.{s}"), key="clv_stages")
+                            format_func=labeller("clv.stage"), key="clv_stages")
     shown = table[table["stage"].isin(stages)].sort_values("clv", ascending=False)
     columns = ["client_id", "name", "client_type", "frequency", "recency", "T",
                "monetary_value", "p_alive", "expected_transactions", "expected_value",

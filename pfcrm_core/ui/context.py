@@ -46,6 +46,16 @@ def t(key: str, **values: object) -> str:
     return translate(key, language(), **values)
 
 
+def labeller(prefix: str):
+    """Return a ``format_func`` that translates ``prefix.<value>`` in today's language.
+
+    The language is bound now because Streamlit may call a format function outside
+    the script run (AppTest does), where the session's language is not available.
+    """
+    lang = language()
+    return lambda value: translate(f"{prefix}.{value}", lang)
+
+
 def label_of(prefix: str, value: object) -> str:
     """Translate a stored category value (``client_type.bank``), or show it as stored.
 
@@ -72,10 +82,23 @@ def render_sidebar(store: Store) -> None:
         st.caption(t("app.sidebar.database", path=str(store.path)))
 
 
+def error_text(exc: Exception) -> str:
+    """Return an error's message in the session's language when it carries a key.
+
+    Model and import errors store their catalogue key with the placeholder values
+    (``values`` or ``params``); other errors are shown as they are.
+    """
+    key = getattr(exc, "key", None)
+    if key and key in catalogue():
+        values = getattr(exc, "values", None) or getattr(exc, "params", None) or {}
+        return t(key, **values)
+    return str(exc)
+
+
 def show_error(exc: Exception) -> None:
     """Show an error a user can act on; log anything unexpected with its traceback."""
     if isinstance(exc, PfcrmError):
-        st.error(str(exc))
+        st.error(error_text(exc))
         return
     logger.exception("unexpected error in the app")
     st.error(t("app.error.unexpected", error=f"{type(exc).__name__}: {exc}"))

@@ -53,6 +53,22 @@ def plan_counts(plan) -> dict[str, int]:
     }
 
 
+def undo_labels(undoable):
+    """Return a format function that labels an import id with its file name."""
+    files = undoable.set_index("import_id")["file_name"].to_dict()
+    template = t("data.history.undo_label", import_id="{import_id}", file="{file}")
+    return lambda import_id: template.format(import_id=import_id,
+                                             file=files.get(import_id, ""))
+
+
+def rejection_reason(plan, skip_invalid: bool) -> str:
+    """Explain in the session's language why the import was refused."""
+    if plan.problems and (not skip_invalid or any(p.row is None for p in plan.problems)):
+        return t("data.upload.rejected_problems", file=plan.file_name,
+                 count=len(plan.problems))
+    return t("data.upload.rejected_updates", count=len(plan.updates))
+
+
 def mapping_editor(store: Store, plan, content: bytes, file_name: str, table_name: str):
     """Let the user pick the sheet, header row and column mapping; return the updated plan."""
     digest = hashlib.sha256(content).hexdigest()[:12]
@@ -71,13 +87,14 @@ def mapping_editor(store: Store, plan, content: bytes, file_name: str, table_nam
             step=1, key=f"header_{key_base}_{options.get('sheet')}"))
 
         choices = [None, *table.column_names]
+        ignore = t("data.mapping.ignore")
         mapping = {}
         grid = st.columns(3)
         for position, (index, label) in enumerate(plan.source_columns):
             current = plan.mapping.get(index)
             mapping[index] = grid[position % 3].selectbox(
                 label, choices, index=choices.index(current) if current in choices else 0,
-                format_func=lambda c: t("data.mapping.ignore") if c is None else c,
+                format_func=lambda c: ignore if c is None else c,
                 key=f"map_{key_base}_{options.get('sheet')}_{options['header_row']}_{index}")
 
     unchanged_layout = (options.get("sheet", plan.sheet) == plan.sheet
