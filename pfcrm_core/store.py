@@ -101,8 +101,8 @@ def _now() -> datetime:
 
 
 # Each entry upgrades a file from the version in its key to the next one.
-# NOTE: version 1 is the first released schema, so there is nothing to migrate
-# yet; ``migrate`` runs these in order and the tests exercise the mechanism.
+# NOTE: version 1 is the first released schema, so there is nothing to migrate yet.
+# ``_migrate`` runs these in order, and the tests exercise it with a stand-in step.
 MIGRATIONS: dict[int, callable] = {}
 
 
@@ -115,7 +115,7 @@ class Store:
         The database file. Default: ``PFCRM_DB`` or ``data/pfcrm.duckdb``. The
         parent folder is created when missing.
     busy_timeout : float, default 5.0
-        Seconds to keep retrying while another process holds the file.
+        Seconds to keep retrying while another process has the file open.
     """
 
     def __init__(self, path: str | Path | None = None, *, busy_timeout: float = 5.0):
@@ -135,7 +135,7 @@ class Store:
         Raises
         ------
         StoreBusyError
-            When another process still holds the file after ``busy_timeout``.
+            When another process still has the file open after ``busy_timeout``.
         SchemaError
             When the file was written by a newer version of PF-CRM.
         """
@@ -228,14 +228,14 @@ class Store:
     # -- reads ---------------------------------------------------------------
 
     def exists(self) -> bool:
-        """Whether the database file exists (without opening or creating it)."""
+        """Return whether the database file exists, without opening or creating it."""
         return self.path.exists()
 
     def data_version(self) -> tuple:
-        """A cheap fingerprint of the file that changes whenever data is written.
+        """Return a fingerprint of the file that changes whenever data is written.
 
-        Read from file metadata only, so it never takes the lock; the app uses it
-        as a cache key to show data that another process imported.
+        It is read from file metadata only, so it never takes the lock. The app uses
+        it as a cache key, which shows data that another process imported.
         """
         parts = []
         for path in (self.path, Path(f"{self.path}.wal")):
@@ -257,10 +257,10 @@ class Store:
             Canonical columns to return; default all of them.
         """
         table = schema.get_table(name)
-        wanted = columns or table.column_names
-        for column in wanted:
+        selected = columns or table.column_names
+        for column in selected:
             table.column(column)
-        select = ", ".join(quote_identifier(c) for c in wanted)
+        select = ", ".join(quote_identifier(c) for c in selected)
         order = ", ".join(quote_identifier(c) for c in table.key)
         sql = f"SELECT {select} FROM {quote_identifier(table.name)} ORDER BY {order}"
         with self.connect() as con:
