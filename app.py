@@ -8,7 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from pfcrm_core.ui import active_store, render_sidebar, t
+from pfcrm_core.errors import PfcrmError
+from pfcrm_core.ui import active_store, render_sidebar, show_error, t
 
 FAVICON = Path(__file__).parent / "pfcrm_core" / "ui" / "static" / "favicon.png"
 
@@ -36,4 +37,8 @@ pages = {
 
 page = st.navigation(pages, position="sidebar")
 render_sidebar(active_store())
-page.run()
+try:
+    page.run()
+except PfcrmError as exc:
+    # A busy or unreadable database file reaches here from any page.
+    show_error(exc)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from openpyxl import Workbook
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -130,14 +135,80 @@ def test_clv_page_shows_parameters(demo_copy):
                                                      "gamma"}
 
 
-def test_clv_page_validation_on_holdout(demo_copy):
+def test_clv_page_validates_by_default(demo_copy):
     app = _open("pages/models/clv.py")
-
-    app.checkbox(key="clv_validate").check()
-    _submit(app)
 
     assert not app.exception
     assert any(metric.label == "Mean absolute error per client" for metric in app.metric)
+
+
+def test_clv_page_without_validation(demo_copy):
+    app = _open("pages/models/clv.py")
+
+    app.checkbox(key="clv_validate").uncheck()
+    _submit(app)
+
+    assert not app.exception
+    assert "Tick" in _texts(app)
+
+
+def test_clv_page_warns_on_thin_data(empty_db):
+    store = Store(empty_db)
+    clients = pd.DataFrame({"client_id": ["A", "B", "C"]})
+    revenue = pd.DataFrame({"txn_id": ["1", "2", "3"], "client_id": ["A", "B", "C"],
+                            "date": pd.to_datetime(["2024-01-01", "2024-02-01",
+                                                    "2024-03-01"]),
+                            "amount": [10.0, 20.0, 30.0]})
+    store.replace_all({"clients": clients, "revenue": revenue}, label="thin")
+
+    app = _open("pages/models/clv.py")
+
+    assert not app.exception
+    assert "at least 30 clients" in _texts(app)
+
+
+def test_busy_database_gives_sentence(demo_copy):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, time
+            con = duckdb.connect({str(demo_copy)!r})
+            print("locked", flush=True)
+            time.sleep(60)
+        """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        app = _open("pages/dashboard/overview.py")
+    finally:
+        holder.kill()
+        holder.wait()
+
+    assert not app.exception
+    assert "is in use by process" in app.error[0].value
+
+
+def test_xlsx_with_cover_sheet_uses_data_sheet(empty_db, tmp_path):
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "封面"
+    cover["A1"] = "2024年客户清单"
+    data = workbook.create_sheet("客户")
+    data.append(["2024年客户清单"])
+    data.append([])
+    data.append(["客户编号", "客户名称", "客户类型", "信用评级"])
+    data.append(["X-1", "华南水务集团", "政府", "AA"])
+    path = tmp_path / "clients.xlsx"
+    workbook.save(path)
+    app = _open("pages/data/manage.py")
+
+    app.file_uploader(key="upload_file_0").upload(
+        "clients.xlsx", path.read_bytes(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    app.button(key="commit_import").click().run()
+
+    assert not app.exception
+    stored = Store(empty_db).read_table("clients")
+    assert stored["client_id"].tolist() == ["X-1"]
+    assert stored["client_type"].tolist() == ["government"]
 
 
 def test_upload_commits_clients(empty_db):

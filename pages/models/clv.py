@@ -34,7 +34,7 @@ with st.form("clv_settings"):
                                    key="clv_discount")
     margin = third.number_input(t("clv.settings.margin"), min_value=0.0, max_value=100.0,
                                 value=100.0, step=5.0, key="clv_margin")
-    validate = third.checkbox(t("clv.settings.validate"), key="clv_validate")
+    validate = third.checkbox(t("clv.settings.validate"), value=True, key="clv_validate")
     calibration_end = third.date_input(t("clv.settings.calibration_end"), value=None,
                                        key="clv_calibration_end")
     st.form_submit_button(t("clv.settings.apply"))
