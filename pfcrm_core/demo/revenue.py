@@ -29,7 +29,9 @@ DROPOUT_INTERCEPT = -5.2
 DROPOUT_SATISFACTION = -1.3
 
 # Mean transaction value in USD of a client of scale 1.
-BASE_TRANSACTION_USD = 20_000.0
+# Sized so that revenue is about 2.5% of EAD a year, close to the margin and fees
+# a project-finance lender earns, which keeps RAROC in a believable range.
+BASE_TRANSACTION_USD = 100_000.0
 
 # Shape of the gamma distribution of one transaction's value around its mean.
 VALUE_SHAPE = 3.0
