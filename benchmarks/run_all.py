@@ -7,6 +7,7 @@ figures measured on the reference machine.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,11 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     status = 0
+    # The scripts import pfcrm_core from the checkout, not from an installed copy.
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"\n## {script.name}\n", flush=True)
-        status |= subprocess.call([sys.executable, str(script)], cwd=HERE.parent)
+        status |= subprocess.call([sys.executable, str(script)], cwd=HERE.parent, env=env)
     return status
 
 
