@@ -20,7 +20,8 @@ from pfcrm_core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
-PAGES = ["pages/dashboard/overview.py", "pages/data/manage.py", "pages/models/clv.py"]
+PAGES = ["pages/dashboard/overview.py", "pages/data/manage.py", "pages/models/clv.py",
+         "pages/models/segments.py", "pages/models/risk.py"]
 TIMEOUT = 120
 
 

@@ -11,8 +11,8 @@ from pfcrm_core import i18n, schema
 from pfcrm_core.i18n import Translator, catalogue, placeholders, translate
 
 ROOT = Path(__file__).resolve().parent.parent
-UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
-              *sorted((ROOT / "pfcrm_core" / "ui").glob("*.py"))]
+UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")),
+              *sorted((ROOT / "pfcrm_core" / "ui").rglob("*.py"))]
 LITERAL_KEY = re.compile(r"""\bt\(\s*"([a-z_][\w.]*)"\s*[,)]""")
 
 
@@ -34,7 +34,7 @@ def test_chinese_text_is_chinese():
     assert untranslated == []
 
 
-@pytest.mark.parametrize("source", UI_SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("source", UI_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_keys_used_in_ui_exist(source):
     keys = LITERAL_KEY.findall(source.read_text(encoding="utf-8"))
 

@@ -18,7 +18,8 @@ from pfcrm_core.risk.exceptions import RiskDataError
 from pfcrm_core.risk.master_scale import (MasterScale, ParsedRating, parse_rating,
                                           rating_notch, resolve_pd)
 from pfcrm_core.risk.metrics import (auc, calibration_table, discrimination, gini, ks,
-                                     psi, psi_band, psi_from_labels, psi_table)
+                                     psi, psi_band, psi_from_labels, psi_table,
+                                     roc_table)
 from pfcrm_core.risk.migration import MigrationMatrix, migration_matrix, watchlist
 from pfcrm_core.risk.raroc import (QUADRANTS, expected_loss, portfolio_raroc, raroc,
                                    risk_return_table)
@@ -35,5 +36,5 @@ __all__ = [
     "encode_target", "expected_loss", "gini", "irb_corporate", "iv_strength", "ks",
     "migration_matrix", "parse_rating", "portfolio_raroc", "psi", "psi_band",
     "psi_from_labels", "psi_table", "raroc", "rating_notch", "resolve_pd",
-    "risk_return_table", "slotting", "stress_test", "watchlist", "woe_iv",
+    "risk_return_table", "roc_table", "slotting", "stress_test", "watchlist", "woe_iv",
 ]

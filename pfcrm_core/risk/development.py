@@ -16,7 +16,8 @@ from sklearn.model_selection import train_test_split
 
 from pfcrm_core.risk import dataset
 from pfcrm_core.risk.exceptions import RiskDataError, format_values
-from pfcrm_core.risk.metrics import calibration_table, discrimination, psi, psi_band
+from pfcrm_core.risk.metrics import (calibration_table, discrimination, psi, psi_band,
+                                     roc_table)
 from pfcrm_core.risk.scorecard import Scorecard
 from pfcrm_core.risk.target import encode_target
 
@@ -48,6 +49,9 @@ class ScorecardReport:
         Rows left out because their target is missing.
     notes : list of str
         Variables left out or changed, and why.
+    roc : pandas.DataFrame
+        The ROC curve of the sample in ``calibration`` (test, else training):
+        fpr, tpr and threshold (the PD cut-off), one row per distinct PD.
     """
 
     model: Scorecard
@@ -62,6 +66,7 @@ class ScorecardReport:
     score_psi: float
     n_target_missing: int
     notes: list = field(default_factory=list)
+    roc: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict:
         """Return the report as plain JSON-ready values.
@@ -160,10 +165,12 @@ def develop_scorecard(frame: pd.DataFrame, target: str, bad_value=None,
     train = discrimination(y[train_index], train_pd)
     test, score_psi = {}, float("nan")
     calibration = calibration_table(y[train_index], train_pd)
+    roc = roc_table(y[train_index], train_pd)
     if len(test_index):
         test_pd = model.predict_pd(rows.iloc[test_index])
         test = discrimination(y[test_index], test_pd)
         calibration = calibration_table(y[test_index], test_pd)
+        roc = roc_table(y[test_index], test_pd)
         score_psi = psi(model.score_points(rows.iloc[train_index]),
                         model.score_points(rows.iloc[test_index]))
 
@@ -176,7 +183,7 @@ def develop_scorecard(frame: pd.DataFrame, target: str, bad_value=None,
         variables=list(variables), train=train, test=test,
         iv_table=model.binner_.iv_table(), scorecard_table=model.scorecard_table_,
         calibration=calibration, score_psi=score_psi,
-        n_target_missing=encoded.n_missing, notes=notes)
+        n_target_missing=encoded.n_missing, notes=notes, roc=roc)
 
 
 def develop_from_store(source, test_size: float = 0.3, random_state: int = 42,

@@ -77,6 +77,16 @@ def discrimination(y_true, pd_values) -> dict:
             "n": int(y.size), "n_bad": int(y.sum())}
 
 
+def roc_table(y_true, pd_values) -> pd.DataFrame:
+    """Return the ROC curve: fpr, tpr and threshold (the PD cut-off), from (0, 0).
+
+    The first row has an infinite threshold (no row flagged bad).
+    """
+    y, scores = _binary_inputs(y_true, pd_values)
+    fpr, tpr, thresholds = roc_curve(y, scores)
+    return pd.DataFrame({"fpr": fpr, "tpr": tpr, "threshold": thresholds})
+
+
 def calibration_table(y_true, pd_values, n_bins: int = 10) -> pd.DataFrame:
     """Compare predicted and observed bad rates by quantile of PD.
 

@@ -3,7 +3,7 @@
 - Expected loss: ``EL = PD * LGD * EAD`` over one year, in the currency of EAD.
 - RAROC = (revenue - costs - EL) / capital, with costs = cost-income ratio *
   revenue and capital = IRB capital ``K * EAD`` (8% of RWA) unless the book
-  brings its own ``capital`` column (for example from slotting).
+  brings its own ``capital`` for the row (for example from slotting).
 - Risk-adjusted CLV = CLV - EL over the CLV horizon, taken as the one-year EL times
   ``horizon_months / 12`` (undiscounted, with PD, LGD and EAD held at today's
   values, so it is an approximation for horizons beyond a year).
@@ -64,8 +64,9 @@ def risk_return_table(book: pd.DataFrame, clv: pd.Series | None = None, *,
     ----------
     book : pandas.DataFrame
         One row per client: client_id, pd, lgd, ead and revenue (one year, in the
-        currency of EAD). Optional: maturity_years (default 2.5) and capital
-        (replaces IRB capital). Other columns are kept.
+        currency of EAD). Optional: maturity_years (default 2.5), capital
+        (replaces IRB capital where present; a NaN row gets IRB capital) and
+        rwa (default capital * 12.5). Other columns are kept.
     clv : pandas.Series, optional
         CLV per client id over ``clv_horizon_months``, in the currency of EAD.
     cost_income_ratio : float, default 0.40
@@ -105,8 +106,12 @@ def risk_return_table(book: pd.DataFrame, clv: pd.Series | None = None, *,
     if "capital" not in table.columns:
         table["rwa"] = irb["rwa"].to_numpy()
         table["capital"] = irb["capital"].to_numpy()
-    elif "rwa" not in table.columns:
-        table["rwa"] = table["capital"] * 12.5
+    else:
+        # Rows that bring their own capital keep it; a missing value means IRB.
+        own = table["capital"].notna().to_numpy()
+        rwa = table["rwa"] if "rwa" in table.columns else table["capital"] * 12.5
+        table["rwa"] = np.where(own, rwa, irb["rwa"].to_numpy())
+        table["capital"] = np.where(own, table["capital"], irb["capital"].to_numpy())
 
     table["el"] = expected_loss(table["pd"], table["lgd"], table["ead"])
     table["costs"] = cost_income_ratio * table["revenue"]

@@ -3,8 +3,8 @@ EL, capital and RAROC per client and for the book.
 
 Stressed PD = min(PD * multiplier of the client's sector, 1). Stressed LGD =
 LGD + shock in percentage points, kept within [0, 1]. Capital is recomputed with
-the IRB formula, except for a book that brings its own ``capital`` column
-(slotting capital does not depend on PD), which is held fixed.
+the IRB formula, except where the book brings its own ``capital`` for a row
+(slotting capital does not depend on PD): that capital is held fixed.
 """
 
 from __future__ import annotations

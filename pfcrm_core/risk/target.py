@@ -71,6 +71,11 @@ def encode_target(y, bad_value=None, name: str | None = None) -> EncodedTarget:
         raise RiskDataError("risk.error.target_not_binary", column=column,
                             count=len(distinct), values=format_values(distinct))
 
+    # One label is one class, whichever label was named as bad.
+    if len(distinct) == 1:
+        raise RiskDataError("risk.error.target_one_class", column=column,
+                            value=format_values(distinct), rows=len(present),
+                            missing=int(missing.sum()))
     if bad_value is None:
         is_bad_present, bad_label, good_label = _zero_one_labels(present, distinct,
                                                                  column)

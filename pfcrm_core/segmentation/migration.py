@@ -98,8 +98,8 @@ def _segment_sort_key(segment: str):
 
 def segment_migration(store_or_frames, date_1, date_2, *, method: str = "kmeans",
                       k: int | None = None, clv_1=None, clv_2=None,
-                      random_state: int = 42) -> tuple[Migration, SegmentModel,
-                                                       FeatureTable, FeatureTable]:
+                      random_state: int = 42, nps: str = "latest"
+                      ) -> tuple[Migration, SegmentModel, FeatureTable, FeatureTable]:
     """Fit segments at ``date_1`` and return the migration to ``date_2``.
 
     Parameters
@@ -107,7 +107,7 @@ def segment_migration(store_or_frames, date_1, date_2, *, method: str = "kmeans"
     store_or_frames : Store or dict of str to DataFrame
     date_1, date_2 : date-like
         ``date_1`` must be before ``date_2``.
-    method, k, random_state
+    method, k, random_state, nps
         As in ``segment_clients``.
     clv_1, clv_2 : DataFrame or ClvResult, optional
         CLV tables valid at each date. Give both or neither, so that both dates
@@ -119,8 +119,8 @@ def segment_migration(store_or_frames, date_1, date_2, *, method: str = "kmeans"
         The matrix, the model fitted at date 1 and the features at both dates.
     """
     tables = load_tables(store_or_frames)
-    features_1 = build_features(tables, as_of=date_1, clv=clv_1)
-    features_2 = build_features(tables, as_of=date_2, clv=clv_2)
+    features_1 = build_features(tables, as_of=date_1, clv=clv_1, nps=nps)
+    features_2 = build_features(tables, as_of=date_2, clv=clv_2, nps=nps)
     if features_1.as_of >= features_2.as_of:
         raise SegmentationError("segmentation.error.dates_not_ordered",
                                 date_1=f"{features_1.as_of:%Y-%m-%d}",
