@@ -27,12 +27,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import schema
-from .errors import SchemaError, StoreBusyError, UndoError
+from .. import schema
+from ..errors import SchemaError, StoreBusyError, UndoError
+from .cases import CASES_DDL, CaseBookMixin
+from .sql import now as _now
+from .sql import quote_identifier
+from .sql import run as _run
+from .sql import scalar as _scalar
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "pfcrm.duckdb"
+DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "pfcrm.duckdb"
 DB_ENV_VAR = "PFCRM_DB"
 
 _LOCK_PATTERN = re.compile(r"could not set lock|conflicting lock", re.IGNORECASE)
@@ -61,11 +66,6 @@ def default_db_path() -> Path:
     return Path(value).expanduser() if value else DEFAULT_DB_PATH
 
 
-def quote_identifier(name: str) -> str:
-    """Quote a SQL identifier for DuckDB, doubling embedded quotes."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _table_ddl(table: schema.Table, name: str | None = None,
                extra: str = "") -> str:
     columns = [f"{quote_identifier(c.name)} {c.sql_type}" for c in table.columns]
@@ -80,34 +80,22 @@ def _history_name(table_name: str) -> str:
     return f"history_{table_name}"
 
 
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> None:
-    """Execute a statement whose result is not read.
-
-    DuckDB 2 refuses further work on a connection with an unfinished result, so
-    statements are run to completion here.
-    """
-    con.execute(sql, params or [])
-    con.complete()
+def _add_case_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for ddl in CASES_DDL:
+        _run(con, ddl)
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
-    """Return the first column of the first row, or None when there is no row."""
-    rows = con.execute(sql, params or []).fetchall()
-    return rows[0][0] if rows else None
+# Each entry upgrades a file from the version in its key to the next one; after the
+# steps, ``_create_tables`` adds any table that is still missing.
+MIGRATIONS: dict[int, callable] = {
+    1: _add_case_tables,
+}
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-# Each entry upgrades a file from the version in its key to the next one.
-# NOTE: version 1 is the first released schema, so there is nothing to migrate yet.
-# ``_migrate`` runs these in order, and the tests exercise it with a stand-in step.
-MIGRATIONS: dict[int, callable] = {}
-
-
-class Store:
+class Store(CaseBookMixin):
     """A DuckDB file holding the canonical tables, the import log and undo history.
+
+    The follow-up cases of the feedback loop are stored here too (``CaseBookMixin``).
 
     Parameters
     ----------
@@ -194,6 +182,7 @@ class Store:
 
     def _create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
         _run(con, IMPORT_LOG_DDL)
+        _add_case_tables(con)
         for table in schema.TABLES.values():
             _run(con, _table_ddl(table))
             _run(con, _table_ddl(table, _history_name(table.name),
