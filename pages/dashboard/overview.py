@@ -72,10 +72,16 @@ st.plotly_chart(figure, width="stretch", key="trend_chart")
 
 st.subheader(t("overview.top.heading"))
 result = clv_or_warning(store)
-if result is not None:
-    top = result.clients.nlargest(15, "clv").merge(
+finite = result.clients[result.clients["clv"].notna()] if result is not None else None
+if finite is not None and finite.empty:
+    st.warning(t("overview.top.no_finite"))
+elif finite is not None:
+    top = finite.nlargest(15, "clv").merge(
         clients[["client_id", "name", "client_type", "sector", "region"]],
         on="client_id", how="left")
+    for column, prefix in (("client_type", "client_type"), ("sector", "sector"),
+                           ("region", "region")):
+        top[column] = top[column].map(lambda v, prefix=prefix: label_of(prefix, v))
     st.dataframe(
         top[["client_id", "name", "client_type", "sector", "region", "p_alive",
              "expected_transactions", "clv"]],

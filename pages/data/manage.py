@@ -16,6 +16,9 @@ from pfcrm_core.ui import (
     t,
 )
 from pfcrm_core.ui.imports import (
+    import_message,
+    show_history,
+    show_table,
     mapping_editor,
     plan_counts,
     rejection_reason,
@@ -37,6 +40,7 @@ except PfcrmError as exc:
     show_error(exc)
     st.stop()
 
+st.caption(t("data.counts_caption"))
 columns = st.columns(4)
 for index, name in enumerate(schema.LOAD_ORDER):
     columns[index % 4].metric(t(f"table.{name}"), f"{counts[name]:,}")
@@ -114,10 +118,7 @@ with upload_tab:
             else:
                 clear_caches()
                 st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
-                st.session_state["import_message"] = t(
-                    "data.upload.done", inserted=result.inserted, updated=result.updated,
-                    unchanged=result.unchanged, skipped=result.skipped,
-                    table=t(f"table.{table_name}"), import_id=result.import_id or "–")
+                st.session_state["import_message"] = import_message(result, table_name)
                 st.rerun()
 
 with history_tab:
@@ -125,14 +126,16 @@ with history_tab:
     if history.empty:
         st.info(t("data.history.empty"))
     else:
-        st.dataframe(history, hide_index=True, width="stretch")
+        show_history(history)
         undoable = history[(history["source"] == "file") & history["undone_at"].isna()]
         if not undoable.empty:
             import_id = st.selectbox(
                 t("data.history.undo_choice"), undoable["import_id"].tolist(),
                 format_func=undo_labels(undoable),
                 key="undo_choice")
-            if st.button(t("data.history.undo"), key="undo_button"):
+            undo_confirmed = st.checkbox(t("data.history.undo_confirm"), key="undo_confirm")
+            if st.button(t("data.history.undo"), disabled=not undo_confirmed,
+                         key="undo_button"):
                 try:
                     outcome = store.undo_import(int(import_id))
                 except PfcrmError as exc:
@@ -149,7 +152,7 @@ with browse_tab:
                                format_func=labeller("table"), key="browse_table")
     frame = cached_table(store, browse_name)
     st.caption(t("data.browse.count", rows=len(frame)))
-    st.dataframe(frame.head(5000), hide_index=True, width="stretch")
+    show_table(browse_name, frame.head(5000))
 
 with reset_tab:
     st.warning(t("data.reset.warning"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from pfcrm_core.clv import STAGES
 from pfcrm_core.export import to_csv_bytes
-from pfcrm_core.ui import active_store, cached_table, labeller, language, t
+from pfcrm_core.ui import active_store, cached_table, fmt_money, label_of, labeller, language, t
 from pfcrm_core.ui.clv_method import render_method, render_parameters
 from pfcrm_core.ui.models import clv_or_warning
 
@@ -39,6 +39,13 @@ with st.form("clv_settings"):
                                        key="clv_calibration_end")
     st.form_submit_button(t("clv.settings.apply"))
 
+first_revenue = pd.to_datetime(revenue["date"]).min() if not revenue.empty else None
+if observation_end is not None and first_revenue is not None \
+        and pd.Timestamp(observation_end) < first_revenue:
+    st.warning(t("clv.end_before_data", end=f"{observation_end:%Y-%m-%d}",
+                 first=f"{first_revenue:%Y-%m-%d}"))
+    st.stop()
+
 if validate and calibration_end is None and observation_end is not None and last_date is not None:
     first_date = pd.to_datetime(revenue["date"]).min()
     calibration_end = (first_date + (pd.Timestamp(observation_end) - first_date) * 2 / 3).date()
@@ -58,14 +65,15 @@ for _, message in result.translated_warnings(lang):
 table = result.clients.merge(clients[["client_id", "name", "client_type"]],
                              on="client_id", how="left")
 table["stage_label"] = table["stage"].map(lambda s: t(f"clv.stage.{s}"))
+table["client_type"] = table["client_type"].map(lambda v: label_of("client_type", v))
 repeaters = int((table["frequency"] > 0).sum())
 top_share = table["clv"].nlargest(max(1, len(table) // 5)).sum() / max(table["clv"].sum(), 1e-9)
 
 metrics = st.columns(5)
 metrics[0].metric(t("clv.kpi.clients"), f"{len(table):,}")
 metrics[1].metric(t("clv.kpi.repeaters"), f"{repeaters:,}")
-metrics[2].metric(t("clv.kpi.total"), f"{table['clv'].sum():,.0f}")
-metrics[3].metric(t("clv.kpi.mean"), f"{table['clv'].mean():,.0f}")
+metrics[2].metric(t("clv.kpi.total"), fmt_money(table["clv"].sum()))
+metrics[3].metric(t("clv.kpi.mean"), fmt_money(table["clv"].mean()))
 metrics[4].metric(t("clv.kpi.top_share"), f"{top_share:.0%}")
 
 table_tab, charts_tab, validation_tab, method_tab = st.tabs([
@@ -107,6 +115,7 @@ with charts_tab:
     with left:
         st.subheader(t("clv.chart.distribution"))
         figure = px.histogram(table, x="clv", nbins=60, labels={"clv": t("col.clv")})
+        figure.update_yaxes(title_text=t("clv.chart.clients_axis"))
         st.plotly_chart(figure, width="stretch", key="clv_hist")
     with right:
         st.subheader(t("clv.chart.alive_vs_clv"))
@@ -157,7 +166,16 @@ with validation_tab:
                                 "mean": t("clv.validation.holdout_mean"),
                                 "series": ""})
         st.plotly_chart(figure, width="stretch", key="clv_validation_bar")
-        st.dataframe(validation.by_frequency, hide_index=True, width="stretch")
+        st.dataframe(
+            validation.by_frequency, hide_index=True, width="stretch",
+            column_config={
+                "frequency": t("clv.validation.calibration_frequency"),
+                "clients": t("clv.kpi.clients"),
+                "actual_mean": st.column_config.NumberColumn(t("clv.validation.actual"),
+                                                             format="%.3f"),
+                "predicted_mean": st.column_config.NumberColumn(
+                    t("clv.validation.predicted"), format="%.3f"),
+            })
         if validation.cumulative is not None:
             curve = validation.cumulative.melt(id_vars=["date"],
                                                value_vars=["actual", "predicted"],

@@ -6,6 +6,8 @@ helpers and the core modules; they hold no SQL and no model maths.
 
 from .context import (
     active_store,
+    column_label,
+    error_text,
     fmt_money,
     label_of,
     labeller,
@@ -22,6 +24,8 @@ __all__ = [
     "cached_row_counts",
     "cached_table",
     "clear_caches",
+    "column_label",
+    "error_text",
     "fmt_money",
     "label_of",
     "labeller",

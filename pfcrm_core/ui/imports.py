@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from .. import schema
+from ..i18n import catalogue
 from ..store import Store
 from .cache import clear_caches
-from .context import t
+from .context import column_label, t
 
 _PLAN_KEY = "_import_plan_cache"
 
@@ -88,13 +90,15 @@ def mapping_editor(store: Store, plan, content: bytes, file_name: str, table_nam
 
         choices = [None, *table.column_names]
         ignore = t("data.mapping.ignore")
+        labels = {name: f"{name} · {column_label(table.name, name)}"
+                  for name in table.column_names}
         mapping = {}
         grid = st.columns(3)
         for position, (index, label) in enumerate(plan.source_columns):
             current = plan.mapping.get(index)
             mapping[index] = grid[position % 3].selectbox(
                 label, choices, index=choices.index(current) if current in choices else 0,
-                format_func=lambda c: ignore if c is None else c,
+                format_func=lambda c: ignore if c is None else labels[c],
                 key=f"map_{key_base}_{options.get('sheet')}_{options['header_row']}_{index}")
 
     unchanged_layout = (options.get("sheet", plan.sheet) == plan.sheet
@@ -105,6 +109,43 @@ def mapping_editor(store: Store, plan, content: bytes, file_name: str, table_nam
         return prepared_plan(store, content, file_name, table_name, **options)
     return prepared_plan(store, content, file_name, table_name, mapping=mapping,
                          **options)
+
+
+def import_message(result, table_name: str) -> str:
+    """Describe a finished import, or say that the file added nothing new."""
+    if result.import_id is None:
+        return t("data.upload.nothing_new", unchanged=result.unchanged,
+                 table=t(f"table.{table_name}"))
+    return t("data.upload.done", inserted=result.inserted, updated=result.updated,
+             unchanged=result.unchanged, skipped=result.skipped,
+             table=t(f"table.{table_name}"), import_id=result.import_id)
+
+
+_HISTORY_COLUMNS = ("import_id", "table_name", "file_name", "source", "rows_in_file",
+                    "rows_added", "rows_updated", "rows_rejected", "imported_at",
+                    "undone_at", "sha256")
+
+
+def show_history(history: pd.DataFrame) -> None:
+    """Show the import log with translated headers and a shortened file hash."""
+    frame = history[list(_HISTORY_COLUMNS)].copy()
+    frame["sha256"] = frame["sha256"].fillna("").str[:12]
+    frame["table_name"] = frame["table_name"].map(
+        lambda name: t(f"table.{name}") if f"table.{name}" in catalogue() else name)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        name: t(f"data.history.col.{name}") for name in _HISTORY_COLUMNS})
+
+
+def show_table(table_name: str, frame: pd.DataFrame) -> None:
+    """Show a canonical table with translated headers and dates without times."""
+    config = {}
+    for column in schema.get_table(table_name).columns:
+        label = column_label(table_name, column.name)
+        if column.kind == "date":
+            config[column.name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        else:
+            config[column.name] = label
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
 def template_downloads(lang: str) -> None:
