@@ -1,9 +1,10 @@
 """Command line: ``python -m pfcrm_core [--db PATH] COMMAND ...``.
 
-Commands: ``demo`` builds the demo database, ``import`` loads a CSV or XLSX file,
-``history`` and ``undo`` manage imports, ``template`` writes an empty template,
-``clv`` fits the lifetime value models. Exit status 0 means the command did what
-it was asked; reports go to stdout, as JSON with ``--json``.
+Commands: ``demo`` builds the demo database, ``import`` loads a CSV or XLSX file
+(or only checks it with ``--check``), ``history`` and ``undo`` manage imports,
+``template`` writes an empty template, ``clv`` fits the lifetime value models. Exit
+status 0 means the command did what it was asked, and 1 that it failed. Reports go
+to stdout, as JSON with ``--json``. Errors go to stderr as one line.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import json
 import logging
 import math
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from . import schema
-from .errors import ImportRejected, PfcrmError
+from .errors import ImportFileError, ImportRejected, PfcrmError
 from .export import to_csv_bytes
 from .fx import revenue_in_usd
 from .store import Store
@@ -58,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="skip the rows with problems and import the rest")
     imp.add_argument("--confirm-updates", action="store_true",
                      help="apply changes to records that already exist")
+    imp.add_argument("--check", action="store_true",
+                     help="validate the file and print the report without writing; "
+                          "exit status 0 only when it would import with no problems")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
 
     commands.add_parser("history", help="list the imports")
@@ -127,51 +132,114 @@ def _cmd_demo(store: Store, args) -> int:
 
 
 def _cmd_import(store: Store, args) -> int:
-    from .ingest import commit_import, prepare_import
+    from .ingest import check_import, commit_import
 
     path = Path(args.file)
-    if not path.is_file():
-        print(f"error: {path} was not found; check the path and try again.",
-              file=sys.stderr)
+    plan, failure = _prepare(path, store, args)
+    if failure:
+        print(f"error: {failure}", file=sys.stderr)
+        if args.json:
+            report = {"file": str(path), "imported": 0, "error": failure}
+            print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_FAILED
 
-    plan = prepare_import(path, args.table, store, sheet=args.sheet)
+    options = {"skip_invalid": args.skip_invalid,
+               "confirm_updates": args.confirm_updates}
     try:
-        result = commit_import(plan, store, skip_invalid=args.skip_invalid,
-                               confirm_updates=args.confirm_updates)
+        if args.check:
+            result = check_import(plan, **options)
+        else:
+            result = commit_import(plan, store, **options)
     except ImportRejected as exc:
-        _print_rejection(plan, exc, args.json)
+        _print_import_report(_import_report(plan, None, args.check, str(exc)),
+                             plan, args.json)
         return EXIT_FAILED
 
-    report = result.to_dict()
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
-    else:
-        print(plan.summary("en"))
-        print(f"Imported {report['inserted']} new and {report['updated']} changed rows "
-              f"into {args.table} (import {report['import_id']}); "
-              f"{report['unchanged']} unchanged, {report['skipped']} skipped.")
-        _print_problems(plan.problems_frame("en"))
+    _print_import_report(_import_report(plan, result, args.check), plan, args.json)
+    if args.check and plan.problems:
+        return EXIT_FAILED
     return EXIT_OK
 
 
-def _print_rejection(plan, exc: ImportRejected, as_json: bool) -> None:
-    problems = plan.problems_frame("en")
+def _prepare(path: Path, store: Store, args) -> tuple[object, str | None]:
+    """Return the upload plan of ``path``, or None and a one-line message naming
+    the file and what to do when it cannot be read."""
+    from .ingest import prepare_import
+
+    if not path.is_file():
+        reason = "is a folder" if path.is_dir() else "was not found"
+        return None, f"{path} {reason}; give the path of a .xlsx, .xls or .csv file."
+
+    with tempfile.TemporaryDirectory(prefix="pfcrm-check-") as folder:
+        if args.check and not store.exists():
+            # A check must not create the database file, and a new file is empty.
+            store = Store(Path(folder) / "new-store")
+        try:
+            return prepare_import(path, args.table, store, sheet=args.sheet), None
+        except ImportFileError as exc:
+            return None, _naming_file(str(exc), path)
+        except KeyError as exc:
+            return None, f"{exc.args[0]}; choose a sheet with --sheet."
+        except OSError as exc:
+            return None, (f"{path} cannot be read ({exc.strerror}); check its "
+                          f"permissions.")
+
+
+def _naming_file(message: str, path: Path) -> str:
+    """Return ``message`` on one line, prefixed with the file when it lacks it."""
+    message = " ".join(message.split())
+    return message if path.name in message else f"{path}: {message}"
+
+
+def _import_report(plan, result, check: bool, error: str | None = None) -> dict:
+    """Build the import report: counts, and each rejected row with its reason.
+
+    ``imported`` counts the rows written (new plus changed) and ``skipped`` the rows
+    with problems. With ``check`` nothing is written, and ``inserted`` and
+    ``updated`` count the rows the import would write. When the import was
+    rejected, nothing is written and ``error`` gives the reason.
+    """
+    written = result is not None and not check
+    return {
+        "file": plan.file_name,
+        "table": plan.table_name,
+        "sheet": plan.sheet,
+        "check": check,
+        "imported": result.inserted + result.updated if written else 0,
+        "inserted": result.inserted if result else 0,
+        "updated": result.updated if result else 0,
+        "unchanged": plan.unchanged,
+        "skipped": len({p.row for p in plan.problems}),
+        "import_id": result.import_id if written else None,
+        "error": error,
+        "rejected": [{"sheet": p.sheet, "row": p.row, "column": p.column,
+                      "value": None if p.value is None else str(p.value),
+                      "code": p.code, "reason": p.message("en")}
+                     for p in plan.problems],
+        "warnings": plan.notes_text("en"),
+    }
+
+
+def _print_import_report(report: dict, plan, as_json: bool) -> None:
     if as_json:
-        report = {"imported": 0, "error": str(exc),
-                  "rejected": problems.to_dict(orient="records")}
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
-    else:
-        print(f"Nothing was imported: {exc}")
-        _print_problems(problems)
-
-
-def _print_problems(problems: pd.DataFrame) -> None:
-    if problems.empty:
         return
-    print("Rejected rows:")
-    for record in problems.to_dict(orient="records"):
-        print("  " + " | ".join(f"{k}: {v}" for k, v in record.items()))
+    print(plan.summary("en"))
+    if report["error"]:
+        print(f"Nothing was imported: {report['error']}")
+    elif report["check"]:
+        print(f"Checked only, nothing written: the import would add "
+              f"{report['inserted']} new and {report['updated']} changed rows to "
+              f"{report['table']}; {report['unchanged']} unchanged, "
+              f"{report['skipped']} with problems.")
+    else:
+        print(f"Imported {report['inserted']} new and {report['updated']} changed "
+              f"rows into {report['table']} (import {report['import_id']}); "
+              f"{report['unchanged']} unchanged, {report['skipped']} skipped.")
+    if report["rejected"]:
+        print("Rejected rows:")
+        for problem in report["rejected"]:
+            print(f"  {problem['reason']}")
 
 
 def _cmd_history(store: Store, args) -> int:

@@ -32,6 +32,12 @@ CLIENT_TYPES = (
     "advisor",
 )
 
+# Days after the import that a date of a past event may lie: a month, for revenue
+# value-dated at the end of the current month and for clocks in other time zones.
+EVENT_DAYS_AHEAD = 31
+# A deal may be signed up to a year before its start date.
+DEAL_START_DAYS_AHEAD = 366
+
 SQL_TYPES = {
     "id": "VARCHAR",
     "text": "VARCHAR",
@@ -66,6 +72,11 @@ class Column:
         ``"table.column"`` that every value must exist in (checked on import).
     synonyms : tuple of str
         Header names, English and Chinese, that map to this column on import.
+    max_days_ahead : int, optional
+        For ``date`` columns: the import rejects dates more than this many days
+        after the day of the import. Set for dates of events that have happened;
+        None for planned dates (maturities, financial close), which may lie any
+        distance ahead.
     """
 
     name: str
@@ -76,6 +87,7 @@ class Column:
     maximum: float | None = None
     references: str | None = None
     synonyms: tuple[str, ...] = ()
+    max_days_ahead: int | None = None
 
     @property
     def sql_type(self) -> str:
@@ -141,7 +153,7 @@ CLIENTS = Table(
         Column("credit_rating", "text",
                synonyms=("rating", "credit rating", "信用评级", "评级", "外部评级",
                          "内部评级")),
-        Column("relationship_since", "date",
+        Column("relationship_since", "date", max_days_ahead=EVENT_DAYS_AHEAD,
                synonyms=("since", "client since", "relationship since",
                          "建立关系日期", "合作起始日", "开户日期", "首次合作日期")),
         Column("relationship_manager", "text",
@@ -199,7 +211,7 @@ DEALS = Table(
                synonyms=("amount", "commitment", "facility amount", "金额",
                          "授信金额", "贷款金额", "承诺金额")),
         Column("currency", "category", synonyms=("currency", "ccy", "币种", "货币")),
-        Column("start_date", "date",
+        Column("start_date", "date", max_days_ahead=DEAL_START_DAYS_AHEAD,
                synonyms=("start", "start date", "signing date", "起始日", "开始日期",
                          "签约日期", "起息日")),
         Column("maturity_date", "date",
@@ -224,7 +236,7 @@ REVENUE = Table(
                synonyms=("txn id", "transaction id", "id", "流水号", "交易编号")),
         Column("client_id", "id", required=True, references="clients.client_id",
                synonyms=("client id", "customer id", "客户编号", "客户代码")),
-        Column("date", "date", required=True,
+        Column("date", "date", required=True, max_days_ahead=EVENT_DAYS_AHEAD,
                synonyms=("date", "value date", "booking date", "日期", "交易日期",
                          "入账日期")),
         Column("amount", "money", required=True,
@@ -246,7 +258,7 @@ INTERACTIONS = Table(
                synonyms=("interaction id", "activity id", "id", "记录编号")),
         Column("client_id", "id", required=True, references="clients.client_id",
                synonyms=("client id", "customer id", "客户编号", "客户代码")),
-        Column("date", "date", required=True,
+        Column("date", "date", required=True, max_days_ahead=EVENT_DAYS_AHEAD,
                synonyms=("date", "日期", "拜访日期", "沟通日期")),
         Column("channel", "category",
                synonyms=("channel", "type", "方式", "渠道", "沟通方式")),
@@ -267,7 +279,7 @@ FEEDBACK = Table(
                synonyms=("response id", "id", "答卷编号", "问卷编号")),
         Column("client_id", "id", required=True, references="clients.client_id",
                synonyms=("client id", "customer id", "客户编号", "客户代码")),
-        Column("date", "date", required=True,
+        Column("date", "date", required=True, max_days_ahead=EVENT_DAYS_AHEAD,
                synonyms=("date", "survey date", "日期", "调查日期")),
         Column("nps", "integer", minimum=0, maximum=10,
                synonyms=("nps", "likelihood to recommend", "推荐意愿", "推荐度",
@@ -295,7 +307,8 @@ RELATIONSHIPS = Table(
                synonyms=("kind", "type", "relationship", "关系类型", "类型")),
         Column("weight", "number", minimum=0,
                synonyms=("weight", "strength", "权重", "强度")),
-        Column("since", "date", synonyms=("since", "起始日期", "开始日期")),
+        Column("since", "date", max_days_ahead=EVENT_DAYS_AHEAD,
+               synonyms=("since", "起始日期", "开始日期")),
     ),
 )
 
@@ -306,7 +319,7 @@ CREDIT = Table(
     columns=(
         Column("client_id", "id", required=True, references="clients.client_id",
                synonyms=("client id", "customer id", "客户编号", "客户代码")),
-        Column("as_of", "date", required=True,
+        Column("as_of", "date", required=True, max_days_ahead=EVENT_DAYS_AHEAD,
                synonyms=("as of", "date", "rating date", "评级日期", "日期",
                          "数据日期")),
         Column("rating", "text",

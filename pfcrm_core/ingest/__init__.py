@@ -7,10 +7,12 @@ and keys (:mod:`.convert`, :mod:`.references`, :mod:`.keys`) and compares the ro
 with the database (:mod:`.changes`). The result is an :class:`ImportPlan`, and
 nothing is written to the database. The upload page and ``python -m pfcrm_core
 import`` use the one-table flow of :mod:`.upload`, which writes through the store.
+Every read and write of the database goes through :class:`pfcrm_core.store.Store`;
+no module of this package runs SQL.
 
 Example
 -------
->>> plan = import_file("deals.xlsx", con=con)      # doctest: +SKIP
+>>> plan = import_file("deals.xlsx", store=Store())  # doctest: +SKIP
 >>> print(plan.summary("zh"))                       # doctest: +SKIP
 >>> deals = plan.accepted("deals")                  # doctest: +SKIP
 """
@@ -22,12 +24,12 @@ from pfcrm_core.ingest.plan import ImportPlan, TableImport
 from pfcrm_core.ingest.references import ReferenceIndex
 from pfcrm_core.ingest.source import Workbook, read_source
 from pfcrm_core.ingest.templates import template_csv, template_xlsx
-from pfcrm_core.ingest.upload import (ImportResult, UploadPlan, commit_import,
-                                      prepare_import)
+from pfcrm_core.ingest.upload import (ImportResult, UploadPlan, check_import,
+                                      commit_import, prepare_import)
 
 __all__ = [
     "ERROR", "WARNING", "ImportPlan", "ImportResult", "Issue", "ReferenceIndex",
-    "TableImport", "UploadPlan", "Workbook", "classify_changes", "commit_import",
-    "error_message", "import_file", "plan_import", "prepare_import", "read_source",
-    "template_csv", "template_xlsx",
+    "TableImport", "UploadPlan", "Workbook", "check_import", "classify_changes",
+    "commit_import", "error_message", "import_file", "plan_import", "prepare_import",
+    "read_source", "template_csv", "template_xlsx",
 ]

@@ -7,8 +7,10 @@ the column's rules (required, allowed values, range), and every failure becomes 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -94,50 +96,75 @@ def _format(layout: SheetLayout, match: ColumnMatch,
 def _convert_column(fmt: ColumnFormat, match: ColumnMatch, cells: list[object],
                     numbers: list[int], sheet: str, issues: list[Issue],
                     rejected: set[int], currencies: dict[int, str]) -> list[object]:
-    """Convert one column's cells; record errors and the currencies cells named."""
-    column, kind = match.column, fmt.column.kind
-    cache: dict[tuple, object] = {}
+    """Convert one column's cells; record errors and the currencies cells named.
+
+    Each distinct cell is converted and checked once, and the rows then only look
+    up the outcome.
+    """
+    today = dt.date.today()
+    outcomes: dict[tuple, _Outcome] = {}
     values: list[object] = []
     for number, raw in zip(numbers, cells):
         key = (type(raw), raw)
-        if key not in cache:
-            cache[key] = _convert_cell(fmt, raw, kind)
-        result = cache[key]
-        if result is None:
-            values.append(None)
-            continue
-        if isinstance(result, CellError):
-            issues.append(Issue(result.code, ERROR, sheet, number, match.header, raw,
-                                result.params))
+        outcome = outcomes.get(key)
+        if outcome is None:
+            outcome = _outcome(fmt, match.column, raw, today)
+            outcomes[key] = outcome
+        values.append(outcome.value)
+        if outcome.error:
+            issues.append(Issue(outcome.error, ERROR, sheet, number, match.header,
+                                raw, outcome.params))
             rejected.add(number)
-            values.append(None)
-            continue
-        problem = _range_problem(column, result.value)
-        if problem:
-            issues.append(Issue(problem[0], ERROR, sheet, number, match.header, raw,
-                                problem[1]))
-            rejected.add(number)
-        if result.warning:
-            issues.append(Issue(result.warning, WARNING, sheet, number, match.header,
-                                raw))
-        if result.currency:
-            currencies[number] = result.currency
-        values.append(result.value)
+        if outcome.warning:
+            issues.append(Issue(outcome.warning, WARNING, sheet, number,
+                                match.header, raw))
+        if outcome.currency:
+            currencies[number] = outcome.currency
     return values
 
 
-def _convert_cell(fmt: ColumnFormat, raw: object, kind: str):
-    """Return the converted cell, the CellError raised, or None for an empty cell."""
-    if is_null(raw, kind):
-        return None
+class _Outcome(NamedTuple):
+    """A converted cell: its value, the error code and parameters that reject its
+    row, a warning code, and the currency the cell named."""
+
+    value: object = None
+    error: str | None = None
+    params: dict | None = None
+    warning: str | None = None
+    currency: str | None = None
+
+
+_EMPTY = _Outcome()
+
+
+def _outcome(fmt: ColumnFormat, column: Column, raw: object,
+             today: dt.date) -> _Outcome:
+    """Convert one cell and check it against the column's range.
+
+    A cell that cannot be converted has no value and no warning. A value out of
+    range is kept with its error, its warning and its currency, so the row's other
+    problems are still reported.
+    """
+    if is_null(raw, fmt.column.kind):
+        return _EMPTY
     try:
-        return convert(fmt, raw)
+        cell = convert(fmt, raw)
     except CellError as error:
-        return error
+        return _Outcome(error=error.code, params=error.params)
+    problem = _range_problem(column, cell.value, today)
+    code, params = problem if problem else (None, None)
+    return _Outcome(cell.value, code, params, cell.warning, cell.currency)
 
 
-def _range_problem(column: Column, value: object) -> tuple[str, dict] | None:
-    """Return the code and parameters of a range violation, or None."""
+def _range_problem(column: Column, value: object,
+                   today: dt.date) -> tuple[str, dict] | None:
+    """Return the code and parameters of a range violation, or None.
+
+    Dates of columns with ``max_days_ahead`` are checked against ``today``; other
+    dates, such as maturities, may lie any distance ahead.
+    """
+    if isinstance(value, dt.date):
+        return _future_problem(column, value, today)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return None
     if column.minimum is not None and value < column.minimum:
@@ -145,6 +172,18 @@ def _range_problem(column: Column, value: object) -> tuple[str, dict] | None:
     if column.maximum is not None and value > column.maximum:
         return "above_maximum", {"maximum": _plain(column.maximum)}
     return None
+
+
+def _future_problem(column: Column, value: dt.date,
+                    today: dt.date) -> tuple[str, dict] | None:
+    """Return the code and parameters of a date too far after ``today``, or None."""
+    if column.max_days_ahead is None:
+        return None
+    latest = today + dt.timedelta(days=column.max_days_ahead)
+    if value <= latest:
+        return None
+    return "date_in_future", {"latest": latest.isoformat(),
+                              "days": column.max_days_ahead}
 
 
 def _plain(number: float) -> str:

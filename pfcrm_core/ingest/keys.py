@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections import defaultdict
 
+import numpy as np
 import pandas as pd
 
 from pfcrm_core.ingest.issues import ERROR, WARNING, Issue
@@ -14,6 +15,8 @@ from pfcrm_core.schema import Table
 # Generated ids start with the table's initial and a dash, so an analyst can tell them
 # from ids typed in the file.
 _ID_LENGTH = 16
+_SHEET = "_pfcrm_sheet"
+_ROW_NUMBER = "_pfcrm_row_number"
 
 
 def fill_generated_keys(table: Table, frame: pd.DataFrame) -> int:
@@ -21,7 +24,9 @@ def fill_generated_keys(table: Table, frame: pd.DataFrame) -> int:
 
     The k-th of several identical rows gets a hash over its content and k, so
     identical rows stay separate records (two equal fee payments on one day are two
-    payments) while importing the same file again yields the same ids.
+    payments) while importing the same file again yields the same ids. The content
+    is the JSON list of the row's values (see :func:`_canonical`), so the ids stay
+    equal to those of earlier imports.
 
     Returns
     -------
@@ -32,19 +37,37 @@ def fill_generated_keys(table: Table, frame: pd.DataFrame) -> int:
     if key is None or frame.empty:
         return 0
     content_columns = [c for c in table.column_names if c != key]
-    seen: dict[str, int] = defaultdict(int)
-    repeats = 0
-    generated = []
-    for row in frame[content_columns].itertuples(index=False, name=None):
-        content = json.dumps([_canonical(v) for v in row], ensure_ascii=False)
-        occurrence = seen[content]
-        seen[content] += 1
-        repeats += occurrence > 0
-        digest = hashlib.sha256(f"{table.name}|{content}|{occurrence}".encode())
-        generated.append(f"{table.name[0]}-{digest.hexdigest()[:_ID_LENGTH]}")
+    fragments = [_json_fragments(frame[c]) for c in content_columns]
+    contents = pd.Series(["[" + ", ".join(parts) + "]" for parts in zip(*fragments)],
+                         index=frame.index, dtype="object")
+    occurrences = contents.groupby(contents, sort=False).cumcount()
+
     empty = frame[key].isna()
-    frame.loc[empty, key] = pd.Series(generated, index=frame.index)[empty]
-    return repeats
+    generated = [_generated_id(table.name, content, occurrence) for content, occurrence
+                 in zip(contents[empty], occurrences[empty])]
+    frame.loc[empty, key] = pd.Series(generated, index=frame.index[empty],
+                                      dtype="object")
+    return int((occurrences > 0).sum())
+
+
+def _json_fragments(values: pd.Series) -> list[str]:
+    """Return each value's JSON text, computed once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = [json.dumps(_canonical(u), ensure_ascii=False) for u in uniques]
+    texts.append("null")
+    fragments = np.asarray(texts, dtype="object")[codes]
+    if pd.api.types.is_float_dtype(values.dtype):
+        # factorize takes -0.0 and 0.0 for one value, but their JSON texts differ.
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        zero = numbers == 0
+        fragments[zero & np.signbit(numbers)] = json.dumps(-0.0)
+        fragments[zero & ~np.signbit(numbers)] = json.dumps(0.0)
+    return list(fragments)
+
+
+def _generated_id(table_name: str, content: str, occurrence: int) -> str:
+    digest = hashlib.sha256(f"{table_name}|{content}|{occurrence}".encode())
+    return f"{table_name[0]}-{digest.hexdigest()[:_ID_LENGTH]}"
 
 
 def find_duplicate_keys(table: Table, parts: list[tuple[str, pd.DataFrame]],
@@ -56,20 +79,20 @@ def find_duplicate_keys(table: Table, parts: list[tuple[str, pd.DataFrame]],
     because the file does not say which is right. ``rejected`` maps a sheet name to
     its rejected row numbers and is updated in place.
     """
+    repeated = _rows_with_repeated_keys(table, parts, rejected)
+    if repeated.empty:
+        return []
+
     groups: dict[tuple, list[tuple[str, int, tuple]]] = defaultdict(list)
-    for sheet, frame in parts:
-        accepted = frame.drop(index=list(rejected[sheet]), errors="ignore")
-        keys = accepted[list(table.key)].itertuples(index=False, name=None)
-        content = accepted.itertuples(index=False, name=None)
-        for number, key, values in zip(accepted.index, keys, content):
-            if any(pd.isna(k) for k in key):
-                continue
-            groups[key].append((sheet, int(number), tuple(map(_canonical, values))))
+    key_columns = list(table.key)
+    value_columns = [c for c in repeated.columns if c not in (_SHEET, _ROW_NUMBER)]
+    for record in repeated.to_dict("records"):
+        key = tuple(record[k] for k in key_columns)
+        values = tuple(_canonical(record[c]) for c in value_columns)
+        groups[key].append((record[_SHEET], int(record[_ROW_NUMBER]), values))
 
     issues = []
     for key, rows in groups.items():
-        if len(rows) < 2:
-            continue
         label = ", ".join(str(k) for k in key)
         if len({values for _, _, values in rows}) == 1:
             first = rows[0]
@@ -84,6 +107,23 @@ def find_duplicate_keys(table: Table, parts: list[tuple[str, pd.DataFrame]],
                                 params={"key": label, "rows": numbers}))
             rejected[sheet].add(number)
     return issues
+
+
+def _rows_with_repeated_keys(table: Table, parts: list[tuple[str, pd.DataFrame]],
+                             rejected: dict[str, set[int]]) -> pd.DataFrame:
+    """Return the accepted rows whose complete key occurs more than once, in sheet
+    and row order, with their sheet name and row number as columns."""
+    frames = []
+    for sheet, frame in parts:
+        accepted = frame.drop(index=list(rejected[sheet]), errors="ignore")
+        accepted = accepted[accepted[list(table.key)].notna().all(axis=1)]
+        accepted = accepted.assign(**{_SHEET: sheet})
+        accepted[_ROW_NUMBER] = accepted.index
+        frames.append(accepted.reset_index(drop=True))
+    if not frames:
+        return pd.DataFrame()
+    combined = pd.concat(frames, ignore_index=True)
+    return combined[combined.duplicated(subset=list(table.key), keep=False)]
 
 
 def _canonical(value: object) -> object:

@@ -125,16 +125,16 @@ def data_rows(layout: SheetLayout) -> tuple[list[tuple[int, list[object]]], dict
         ``"repeated_header"``.
     """
     used = [m.index for m in layout.matches]
-    header_keys = {header_key(layout.headers[i]) for i in used}
+    classifier = _RowClassifier({header_key(layout.headers[i]) for i in used}, used)
     rows, skipped = [], {"total_row": [], "note_row": [], "repeated_header": []}
     sheet = layout.sheet
     for index in range(layout.header_index + 1, len(sheet.rows)):
         cells = sheet.rows[index]
         values = [cells[i] if i < len(cells) else "" for i in used]
-        if not any(filled(v) for v in values):
+        if not any(map(filled, values)):
             continue
         number = sheet.row_numbers[index]
-        reason = _skip_reason(cells, values, header_keys)
+        reason = classifier.skip_reason(cells, values)
         if reason:
             skipped[reason].append(number)
             continue
@@ -234,23 +234,60 @@ def _sheet_unit(sheet: RawSheet, layout: SheetLayout) -> HeaderUnit:
     return HeaderUnit()
 
 
-def _skip_reason(cells: list[object], values: list[object],
-                 header_keys: set[str]) -> str | None:
-    """Return why a row below the header is not data, or None for a data row."""
-    for cell in cells[:4] + values:
-        if isinstance(cell, str) and _TOTAL_START.match(cell) and _is_total(cell):
-            return "total_row"
-    first = values[0]
-    if isinstance(first, str) and header_key(first) in header_keys:
-        keys = {header_key(v) for v in values if isinstance(v, str)}
-        if len(keys & header_keys) >= max(2, len(header_keys) // 2):
-            return "repeated_header"
-    filled_cells = [c for c in cells if filled(c)]
-    if len(filled_cells) == 1 and isinstance(filled_cells[0], str):
-        text = fold(filled_cells[0])
-        if text.startswith(_NOTE_START):
+class _RowClassifier:
+    """Decide whether rows below the header are data, remembering what it found
+    for each distinct cell text, since data columns repeat their values."""
+
+    # Cells that may label a totals row: the first few, and the columns imported.
+    LABEL_CELLS = 4
+
+    def __init__(self, header_keys: set[str], used: list[int]) -> None:
+        self.header_keys = header_keys
+        self._later_used = [i for i in used if i >= self.LABEL_CELLS]
+        self._totals: dict[str, bool] = {}
+        self._is_header: dict[str, bool] = {}
+
+    def skip_reason(self, cells: list[object], values: list[object]) -> str | None:
+        """Return why a row below the header is not data, or None for a data row."""
+        labels = cells[:self.LABEL_CELLS]
+        labels += [cells[i] for i in self._later_used if i < len(cells)]
+        for cell in labels:
+            if isinstance(cell, str) and self._labels_total(cell):
+                return "total_row"
+        first = values[0]
+        if isinstance(first, str) and self._in_header(first):
+            keys = {header_key(v) for v in values if isinstance(v, str)}
+            if len(keys & self.header_keys) >= max(2, len(self.header_keys) // 2):
+                return "repeated_header"
+        only = _only_filled_cell(cells)
+        if isinstance(only, str) and fold(only).startswith(_NOTE_START):
             return "note_row"
-    return None
+        return None
+
+    def _labels_total(self, text: str) -> bool:
+        found = self._totals.get(text)
+        if found is None:
+            found = bool(_TOTAL_START.match(text)) and _is_total(text)
+            self._totals[text] = found
+        return found
+
+    def _in_header(self, text: str) -> bool:
+        found = self._is_header.get(text)
+        if found is None:
+            found = header_key(text) in self.header_keys
+            self._is_header[text] = found
+        return found
+
+
+def _only_filled_cell(cells: list[object]) -> object:
+    """Return the row's one filled cell, or None when it has none or several."""
+    found = None
+    for cell in cells:
+        if filled(cell):
+            if found is not None:
+                return None
+            found = cell
+    return found
 
 
 def _is_total(text: str) -> bool:

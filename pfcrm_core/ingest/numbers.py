@@ -91,7 +91,9 @@ def read_number(raw: object, decimal_comma: bool = False) -> NumberText:
     if not isinstance(raw, str):
         return NumberText(float(raw))
 
-    text = fold(raw).replace(" ", "")
+    # Folding leaves ASCII digits, commas and points as they are, so such cells,
+    # the most common, skip it.
+    text = raw if _SIMPLE.match(raw) else fold(raw).replace(" ", "")
     if _SIMPLE.match(text):
         return NumberText(_read_digits(text, decimal_comma))
     negative, text = _strip_sign(text)
@@ -113,7 +115,8 @@ def read_number(raw: object, decimal_comma: bool = False) -> NumberText:
 
 def looks_decimal_comma(text: str) -> bool:
     """Return whether ``text`` can only be a number written with a decimal comma."""
-    text = fold(text).replace(" ", "").lstrip(_MINUS_SIGNS + "+")
+    if not _SIMPLE.match(text):
+        text = fold(text).replace(" ", "").lstrip(_MINUS_SIGNS + "+")
     if _EURO_GROUPED.match(text) and "," in text:
         return True
     return bool(_EURO_DECIMAL.match(text)) and not _GROUPED.match(text)

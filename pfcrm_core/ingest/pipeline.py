@@ -2,8 +2,8 @@
 
 :func:`import_file` is the entry point for the upload page and the command line.
 It reads the file, finds the table in each sheet, converts and validates every
-cell, checks references and keys, and, given a DuckDB connection, compares the rows
-with those already stored. It writes nothing.
+cell, checks references and keys, and, given a store, compares the rows with those
+already stored. It writes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 def import_file(source: Source, filename: str | None = None, *,
                 table: str | None = None, sheets: list[str] | None = None,
-                column_map: dict[str, str] | None = None, con=None,
+                column_map: dict[str, str] | None = None, store=None,
                 include_hidden: bool = False) -> ImportPlan:
     """Read, convert and check a CSV or Excel file; write nothing.
 
@@ -43,9 +43,9 @@ def import_file(source: Source, filename: str | None = None, *,
     column_map : dict, optional
         Header text as written to canonical column name, for headers the synonyms
         miss. Map a header to "" to ignore it.
-    con : duckdb.DuckDBPyConnection, optional
-        Database to check references against and to compare rows with. Without
-        it, references are checked only within the file.
+    store : pfcrm_core.store.Store, optional
+        Database to check references against and to compare rows with; it is read,
+        not written. Without it, references are checked only within the file.
     include_hidden : bool, default False
         Also read hidden sheets, which usually hold lookup lists.
 
@@ -61,12 +61,12 @@ def import_file(source: Source, filename: str | None = None, *,
         When ``table`` is not a canonical table name.
     """
     workbook = read_source(source, filename)
-    references = ReferenceIndex.from_duckdb(con) if con is not None \
+    references = ReferenceIndex.from_store(store) if store is not None \
         else ReferenceIndex()
     plan = plan_import(workbook, table=table, sheets=sheets, column_map=column_map,
                        references=references, include_hidden=include_hidden)
-    if con is not None:
-        classify_changes(plan, con)
+    if store is not None:
+        classify_changes(plan, store)
     return plan
 
 

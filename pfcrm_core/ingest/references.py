@@ -37,26 +37,23 @@ class ReferenceIndex:
         self.names: dict[str, dict[str, set[str]]] = {}
 
     @classmethod
-    def from_duckdb(cls, con) -> "ReferenceIndex":
-        """Load the ids and names of every canonical table present in ``con``.
+    def from_store(cls, store) -> "ReferenceIndex":
+        """Load the ids and names of every table that other tables refer to.
 
         Parameters
         ----------
-        con : duckdb.DuckDBPyConnection
-            An open connection; tables missing from it are left unknown.
+        store : pfcrm_core.store.Store
+            Read, not written. Every canonical table exists in a store, so each
+            referenced table is known afterwards, even when it has no rows.
         """
         index = cls()
-        present = {row[0] for row in con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
-        for target in _referenced_tables():
-            if target not in present:
-                continue
+        for target in sorted(_referenced_tables()):
             key = TABLES[target].key[0]
             has_name = "name" in TABLES[target].column_names
-            name_sql = "name" if has_name else "NULL"
-            rows = con.execute(
-                f'SELECT "{key}", {name_sql} FROM "{target}"').fetchall()
-            index.add(target, [r[0] for r in rows], [r[1] for r in rows])
+            columns = [key, "name"] if has_name else [key]
+            rows = store.read_table(target, columns=columns)
+            names = rows["name"].tolist() if has_name else None
+            index.add(target, rows[key].tolist(), names)
         logger.info("loaded reference ids: %s",
                     {t: len(ids) for t, ids in index.ids.items()})
         return index
@@ -121,11 +118,10 @@ def _check_column(frame, name, target, header, names_given, index, sheet,
     """Resolve and check one reference column."""
     issues = []
     ids, names = index.ids.get(target, set()), index.names.get(target, {})
-    for number, value in frame[name].items():
-        if number in rejected or value is None or pd.isna(value):
-            continue
-        if value in ids:
-            continue
+    values = frame[name]
+    # Only values that are not known ids need a look at names, usually few rows.
+    unknown = values.notna() & ~values.isin(ids) & ~values.index.isin(list(rejected))
+    for number, value in values[unknown].items():
         matches = names.get(fold(value), set())
         if len(matches) == 1:
             resolved = next(iter(matches))

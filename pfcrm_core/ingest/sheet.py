@@ -48,13 +48,10 @@ class RawSheet:
 
     @property
     def is_empty(self) -> bool:
-        return not any(_filled(cell) for row in self.rows for cell in row)
-
-
-def _filled(cell: object) -> bool:
-    return cell is not None and not (isinstance(cell, str) and not cell.strip())
+        return not any(filled(cell) for row in self.rows for cell in row)
 
 
 def filled(cell: object) -> bool:
     """Return whether a cell contains something other than blanks."""
-    return _filled(cell)
+    return cell is not None and not (isinstance(cell, str) and not cell.strip())
+

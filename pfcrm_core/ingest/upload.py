@@ -192,10 +192,9 @@ def prepare_import(source: Source, table_name: str, store, *,
                                      "table": table.name,
                                      "columns": ", ".join(layout.missing_required)}))
     else:
-        with store.connect() as con:
-            references = ReferenceIndex.from_duckdb(con)
-            plan.tables = import_layouts([layout], references)
-            classify_changes(plan, con)
+        references = ReferenceIndex.from_store(store)
+        plan.tables = import_layouts([layout], references)
+        classify_changes(plan, store)
     previous = _stored_rows(store, plan.tables[0]) if plan.tables else None
     return _upload_plan(workbook, table.name, choices, layout, plan, previous,
                         _digest(source))
@@ -219,6 +218,26 @@ def commit_import(plan: UploadPlan, store, *, skip_invalid: bool = False,
         When the plan has problems and ``skip_invalid`` is False, or changes stored
         rows and ``confirm_updates`` is False. Nothing is written then.
     """
+    result = check_import(plan, skip_invalid=skip_invalid,
+                          confirm_updates=confirm_updates)
+    if result.inserted or result.updated:
+        result.import_id = store.apply_import(
+            plan.table_name, plan.inserts, plan.updates, file_name=plan.file_name,
+            sha256=plan.sha256, rows_in_file=plan.rows_in_file,
+            rows_rejected=result.skipped)
+    logger.info("committed %s into %s: %d new, %d changed, %d skipped",
+                plan.file_name, plan.table_name, result.inserted, result.updated,
+                result.skipped)
+    return result
+
+
+def check_import(plan: UploadPlan, *, skip_invalid: bool = False,
+                 confirm_updates: bool = False) -> ImportResult:
+    """Return what :func:`commit_import` would write, without writing.
+
+    Takes the same options and raises ImportRejected in the same cases. The
+    result's ``import_id`` is None.
+    """
     rejected_rows = len({p.row for p in plan.problems})
     sheet_problem = any(p.row is None for p in plan.problems)
     if plan.problems and (not skip_invalid or sheet_problem):
@@ -229,18 +248,8 @@ def commit_import(plan: UploadPlan, store, *, skip_invalid: bool = False,
     if not plan.updates.empty and not confirm_updates:
         raise ImportRejected(translate("ingest.upload.updates_unconfirmed",
                                        count=len(plan.updates)))
-
-    import_id = None
-    if not plan.inserts.empty or not plan.updates.empty:
-        import_id = store.apply_import(
-            plan.table_name, plan.inserts, plan.updates, file_name=plan.file_name,
-            sha256=plan.sha256, rows_in_file=plan.rows_in_file,
-            rows_rejected=rejected_rows)
-    logger.info("committed %s into %s: %d new, %d changed, %d skipped",
-                plan.file_name, plan.table_name, len(plan.inserts),
-                len(plan.updates), rejected_rows)
-    return ImportResult(import_id, plan.table_name, len(plan.inserts),
-                        len(plan.updates), plan.unchanged, rejected_rows)
+    return ImportResult(None, plan.table_name, len(plan.inserts), len(plan.updates),
+                        plan.unchanged, rejected_rows)
 
 
 def _choose_layout(workbook: Workbook, table: str, sheet: str | None,

@@ -34,6 +34,12 @@ _EXACT_FLOAT_LIMIT = 2 ** 53
 _SCIENTIFIC_ID = re.compile(r"^\d(\.\d+)?e[+-]?\d+$")
 _SCORE_SUFFIX = re.compile(r"(分|星|points?|pts?)$")
 _NUMERIC_KINDS = {"money", "number", "integer", "share", "bps", "date", "bool"}
+# ASCII first letters of the null tokens, in either case. A cell that starts with
+# another ASCII letter or digit is not null, whatever folding does to the rest.
+_NULL_INITIALS = frozenset(
+    letter for token in NUMERIC_NULL_TOKENS
+    if token[:1].isascii() and token[:1].isalnum()
+    for letter in (token[0], token[0].upper()))
 
 
 @dataclass(frozen=True)
@@ -82,13 +88,23 @@ def is_null(raw: object, kind: str) -> bool:
         return True
     if not isinstance(raw, str):
         return False
+    if _starts_plainly(raw) and raw[0] not in _NULL_INITIALS:
+        return False
     tokens = NUMERIC_NULL_TOKENS if kind in _NUMERIC_KINDS else NULL_TOKENS
     return fold(raw) in tokens
 
 
+def _starts_plainly(text: str) -> bool:
+    """Return whether ``text`` starts with an ASCII letter or digit, which folding
+    keeps (lower-cased) at the start."""
+    return text[:1].isascii() and text[:1].isalnum()
+
+
 def is_formula_error(raw: object) -> bool:
     """Return whether ``raw`` is an Excel error value such as ``#DIV/0!``."""
-    return isinstance(raw, str) and fold(raw) in FORMULA_ERRORS
+    if not isinstance(raw, str) or _starts_plainly(raw):
+        return False
+    return fold(raw) in FORMULA_ERRORS
 
 
 def infer_format(column: Column, cells: Iterable[object], scale: float = 1.0,

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-
-import duckdb
+import pandas as pd
 import pytest
 
 from pfcrm_core.errors import ImportRejected
 from pfcrm_core.ingest import import_file
-from pfcrm_core.ingest.cli import main
+from pfcrm_core.store import Store
 
 CLIENT_ROWS = [
     ["2024年客户名单"],
@@ -201,24 +199,24 @@ def test_missing_sheet_name_raises(xlsx):
         import_file(path, sheets=["deals"])
 
 
-def _store(tmp_path):
-    """Create a DuckDB file with four clients, two of them with one name."""
-    path = tmp_path / "pfcrm.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE clients (client_id VARCHAR, name VARCHAR, "
-                "client_type VARCHAR, import_id BIGINT)")
-    con.execute("INSERT INTO clients VALUES ('C001', '国家开发银行', 'bank', 1), "
-                "('C009', '亚洲开发银行', 'bank', 1), ('C010', '同名公司', 'bank', 1), "
-                "('C011', '同名公司', 'sponsor', 1)")
-    return con
+def _store(tmp_path) -> Store:
+    """Create a store with four clients, two of them with one name."""
+    store = Store(tmp_path / "pfcrm.duckdb", busy_timeout=1.0)
+    clients = pd.DataFrame({
+        "client_id": ["C001", "C009", "C010", "C011"],
+        "name": ["国家开发银行", "亚洲开发银行", "同名公司", "同名公司"],
+        "client_type": ["bank", "bank", "bank", "sponsor"],
+    })
+    store.replace_all({"clients": clients}, label="four clients")
+    return store
 
 
 def test_references_checked_against_database(tmp_path):
-    con = _store(tmp_path)
+    store = _store(tmp_path)
     path = tmp_path / "deals.csv"
     path.write_text("deal id,client,amount\nD1,亚洲开发银行,5\nD2,C001,6\n"
                     "D3,同名公司,7\nD4,C404,8\n", encoding="utf-8")
-    part = import_file(path, con=con).tables[0]
+    part = import_file(path, store=store).tables[0]
 
     assert list(part.frame["client_id"]) == ["C009", "C001"]
     errors = {(i.code, i.row) for i in part.issues if i.is_error}
@@ -227,35 +225,15 @@ def test_references_checked_against_database(tmp_path):
 
 
 def test_changes_classified_against_database(tmp_path):
-    con = _store(tmp_path)
+    store = _store(tmp_path)
     path = tmp_path / "clients.csv"
     path.write_text("client id,name,type\nC001,国家开发银行,bank\n"
                     "C009,亚洲开发银行,investor\nC100,New Co,sponsor\n",
                     encoding="utf-8")
-    part = import_file(path, con=con).tables[0]
+    part = import_file(path, store=store).tables[0]
 
     assert dict(part.status) == {2: "unchanged", 3: "changed", 4: "new"}
     assert part.counts == {"unchanged": 1, "changed": 1, "new": 1}
-
-
-def test_cli_exit_codes_and_json(tmp_path, capsys):
-    good = tmp_path / "clients.csv"
-    good.write_text("client_id,name\nA,Alpha\n", encoding="utf-8")
-    bad = tmp_path / "deals.csv"
-    bad.write_text("deal_id,client_id,amount\nD1,A,abc\n", encoding="utf-8")
-    empty = tmp_path / "empty.csv"
-    empty.write_bytes(b"")
-
-    assert main([str(good)]) == 0
-    assert main([str(bad), "--lang", "zh"]) == 1
-    assert "“abc”不是数字" in capsys.readouterr().out
-    assert main([str(empty)]) == 2
-    assert "empty.csv is empty" in capsys.readouterr().err
-    assert main([str(good), "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["tables"][0]["table"] == "clients"
-    assert report["tables"][0]["columns"] == {"client_id": "client_id",
-                                              "name": "name"}
 
 
 def test_names_rejected_without_known_clients(tmp_path):
@@ -290,3 +268,18 @@ def test_header_currency_fills_missing_column(tmp_path):
 
     assert frame.loc[0, "currency"] == "usd"
     assert frame.loc[0, "amount"] == pytest.approx(100)
+
+
+def test_plan_report_and_chinese_message(tmp_path):
+    good = tmp_path / "clients.csv"
+    good.write_text("client_id,name\nA,Alpha\n", encoding="utf-8")
+    bad = tmp_path / "deals.csv"
+    bad.write_text("deal_id,client_id,amount\nD1,A,abc\n", encoding="utf-8")
+    report = import_file(good).to_dict()
+    [error] = import_file(bad).errors
+
+    assert report["tables"][0]["table"] == "clients"
+    assert report["tables"][0]["columns"] == {"client_id": "client_id",
+                                              "name": "name"}
+    assert report["issues"] == []
+    assert "“abc”不是数字" in error.message("zh")
