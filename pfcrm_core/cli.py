@@ -76,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--output", required=True,
                           help="file to write; .xlsx or .csv decides the format")
 
+    score = commands.add_parser(
+        "score", help="develop a credit scorecard and list the riskiest clients")
+    score.add_argument("--file", help="develop on this CSV or XLSX table instead of "
+                                      "the store's credit history")
+    score.add_argument("--target", help="with --file: the binary target column")
+    score.add_argument("--bad", help="with --file: the target value that means default")
+    score.add_argument("--top", type=int, default=10, help="number of riskiest rows to print")
+    score.add_argument("--json", action="store_true", help="print the report as JSON")
+
     clv = commands.add_parser("clv", help="fit BG/NBD and Gamma-Gamma and print CLV")
     clv.add_argument("--end", type=date.fromisoformat,
                      help="observation end date YYYY-MM-DD (default: last revenue date)")
@@ -102,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     store = Store(args.db) if args.db else Store()
     handlers = {
+        "score": _cmd_score,
         "demo": _cmd_demo,
         "import": _cmd_import,
         "history": _cmd_history,
@@ -328,3 +338,42 @@ def _json_safe(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def _cmd_score(store: Store, args) -> int:
+    from .risk.cli_report import score_store, score_table
+
+    if args.file:
+        if not args.target:
+            print("error: --file needs --target COLUMN (and --bad VALUE unless the "
+                  "target is 0/1).", file=sys.stderr)
+            return EXIT_USAGE
+        frame = _read_table_file(Path(args.file))
+        report, riskiest = score_table(frame, args.target, args.bad, top=args.top)
+    else:
+        report, riskiest = score_store(store, top=args.top)
+
+    if args.json:
+        result = report.to_dict()
+        result["riskiest"] = riskiest.to_dict(orient="records")
+        print(json.dumps(_json_safe(result), ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+
+    print(report.summary())
+    print("\nInformation value per variable:")
+    print(report.iv_table[["variable", "iv", "strength"]].to_string(index=False))
+    print(f"\nRiskiest {len(riskiest)}:")
+    print(riskiest.to_string(index=False))
+    return EXIT_OK
+
+
+def _read_table_file(path: Path) -> pd.DataFrame:
+    from .errors import ImportFileError
+    from .ingest.tables import read_tables
+
+    if not path.is_file():
+        raise ImportFileError(f"{path} was not found; check the path and try again.")
+    tables = read_tables(path)
+    if not tables:
+        raise ImportFileError(f"{path} has no table with data; check the file.")
+    return next(iter(tables.values()))
