@@ -28,10 +28,14 @@ pages = {
     t("app.section.models"): [
         st.Page("pages/models/clv.py", title=t("app.page.clv"),
                 icon=":material/savings:", url_path="clv"),
+        st.Page("pages/models/satisfaction.py", title=t("satisfaction_page.title"),
+                icon=":material/sentiment_satisfied:", url_path="satisfaction"),
         st.Page("pages/models/segments.py", title=t("segments.title"),
                 icon=":material/category:", url_path="segments"),
         st.Page("pages/models/risk.py", title=t("risk_page.nav_title"),
                 icon=":material/shield:", url_path="risk"),
+        st.Page("pages/models/feedback.py", title=t("feedback_page.title"),
+                icon=":material/forum:", url_path="feedback"),
     ],
     t("app.section.data"): [
         st.Page("pages/data/manage.py", title=t("app.page.data"),

@@ -92,3 +92,21 @@ def test_calibration_table_bins():
     table = calibration_table([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9], bins=2)
     assert table["observed_rate"].tolist() == [0.0, 1.0]
     assert table["n"].tolist() == [2, 2]
+
+
+def test_closing_dates_prefer_case_then_status():
+    from pfcrm_core.satisfaction.attrition import _closing_dates
+
+    feedback = pd.DataFrame({
+        "response_id": ["R1", "R2", "R3"],
+        "date": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"]),
+        "follow_up_status": ["open", "closed", "open"],
+    })
+    cases = pd.DataFrame({"response_id": ["R1"],
+                          "closed_at": pd.to_datetime(["2026-02-01"])})
+
+    closing = _closing_dates(feedback, cases)
+
+    assert closing[0] == np.datetime64("2026-02-01")
+    assert closing[1] == np.datetime64("2026-01-06")
+    assert np.isnat(closing[2])

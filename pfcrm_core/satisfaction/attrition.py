@@ -20,10 +20,11 @@ revenue transaction, the lookback length when there is none), ``frequency_12m``
 before), ``interactions_12m`` and ``open_complaints`` (detractor responses up to c
 whose follow-up was not closed by c).
 
-NOTE: without a cases table the closing date of a follow-up is unknown, so a
-complaint counts as open when its current ``follow_up_status`` is not
-``closed``. That is exact at the latest cut-off but can miss complaints that were
-still open at an earlier one.
+A complaint with a follow-up case is closed from the case's ``closed_at`` on.
+NOTE: for a complaint without a case the closing date is unknown, so it counts
+as open when its current ``follow_up_status`` is not ``closed``. That is exact at
+the latest cut-off but can miss complaints that were still open at an earlier
+one.
 
 Model
 -----
@@ -203,17 +204,24 @@ class _Book:
 
 
 def _closing_dates(frame: pd.DataFrame, cases: pd.DataFrame | None) -> np.ndarray:
-    # Date by which each response's follow-up was closed; NaT while open. Without
-    # cases, a closed status is taken as closed from the response date on.
-    if cases is not None and "response_id" in frame:
-        closed = cases.dropna(subset=["response_id"]).drop_duplicates(
-            "response_id", keep="last").set_index("response_id")["closed_at"]
-        return pd.to_datetime(closed.reindex(frame["response_id"])).to_numpy()
+    # Date by which each response's follow-up was closed; NaT while open. A
+    # response with a case takes the case's closing date. A response without one
+    # falls back to its status: closed counts as closed from the response date on.
     status = (frame["follow_up_status"].astype(str).str.lower()
               if "follow_up_status" in frame else pd.Series("", index=frame.index))
-    dates = pd.to_datetime(frame["date"]).to_numpy()
-    return np.where(status.to_numpy() == "closed", dates,
-                    np.datetime64("NaT", "ns"))
+    dates = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[ns]")
+    closing = np.where(status.to_numpy() == "closed", dates,
+                       np.datetime64("NaT", "ns"))
+    if cases is None or cases.empty or "response_id" not in frame:
+        return closing
+    linked = cases.dropna(subset=["response_id"]).drop_duplicates(
+        "response_id", keep="last")
+    closed = pd.Series(pd.to_datetime(linked["closed_at"]).to_numpy(),
+                       index=linked["response_id"].astype(str))
+    response_ids = frame["response_id"].astype(str)
+    has_case = response_ids.isin(closed.index).to_numpy()
+    case_dates = closed.reindex(response_ids).to_numpy().astype("datetime64[ns]")
+    return np.where(has_case, case_dates, closing)
 
 
 def attrition_features(book: _Book, cutoff: pd.Timestamp, mask: np.ndarray,
