@@ -21,7 +21,8 @@ from pfcrm_core.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 PAGES = ["pages/dashboard/overview.py", "pages/data/manage.py", "pages/models/clv.py",
-         "pages/models/segments.py", "pages/models/risk.py"]
+         "pages/models/satisfaction.py", "pages/models/segments.py", "pages/models/risk.py",
+         "pages/models/feedback.py"]
 TIMEOUT = 120
 
 
@@ -289,3 +290,46 @@ def test_uploader_is_cleared_after_import(empty_db):
     app.button(key="commit_import").click().run()
 
     assert app.file_uploader(key="upload_file_1").value is None
+
+
+def test_upload_date_order_choice(empty_db):
+    app = _open("pages/data/manage.py")
+    content = ("client_id,name,relationship_since\n"
+               "K-1,Kestrel Bank,05/03/2020\nK-2,Harbour Fund,2019-01-01\n").encode()
+
+    app.file_uploader(key="upload_file_0").upload("c.csv", content, "text/csv").run()
+    choices = [s for s in app.selectbox if s.label.startswith("Date order of")]
+    assert [s.label for s in choices] == ["Date order of relationship_since"]
+    assert "05/03/2020 read as 2020-05-03" in _texts(app)
+    choices[0].select("dmy").run()
+    assert "05/03/2020 read as 2020-03-05" in _texts(app)
+    app.button(key="commit_import").click().run()
+
+    assert not app.exception
+    stored = Store(empty_db).read_table("clients")
+    assert str(stored["relationship_since"].iloc[0].date()) == "2020-03-05"
+
+
+def test_upload_date_order_label_in_chinese(empty_db):
+    app = _open("pages/data/manage.py", "zh")
+    content = "客户编号,建立关系日期\nK-1,05/03/2020\n".encode()
+
+    app.file_uploader(key="upload_file_0").upload("c.csv", content, "text/csv").run()
+
+    labels = [s.label for s in app.selectbox if "日期顺序" in s.label]
+    assert labels == ["建立关系日期 的日期顺序"]
+    assert not app.exception
+
+
+def test_changed_records_rejection_names_keys(empty_db):
+    Store(empty_db).replace_all({"clients": pd.DataFrame(
+        {"client_id": ["K-1"], "name": ["Kestrel Bank"]})}, label="test")
+    app = _open("pages/data/manage.py")
+    content = b"client_id,name\nK-1,Kestrel Capital\n"
+
+    app.file_uploader(key="upload_file_0").upload("c.csv", content, "text/csv").run()
+    app.button(key="commit_import").click().run()
+
+    assert not app.exception
+    assert "(1: K-1)" in app.error[0].value
+    assert "tick the box “Apply the changes" in app.error[0].value
