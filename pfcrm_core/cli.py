@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="skip the rows with problems and import the rest")
     imp.add_argument("--confirm-updates", action="store_true",
                      help="apply changes to records that already exist")
+    imp.add_argument("--date-order", choices=("dmy", "mdy", "ymd"),
+                     help="how to read dates such as 05/03/2024 in columns where no "
+                          "value shows the order: dmy (day first), mdy (month first, "
+                          "the default) or ymd (two-digit year first)")
     imp.add_argument("--check", action="store_true",
                      help="validate the file and print the report without writing; "
                           "exit status 0 only when it would import with no problems")
@@ -161,7 +165,10 @@ def _cmd_import(store: Store, args) -> int:
         else:
             result = commit_import(plan, store, **options)
     except ImportRejected as exc:
-        _print_import_report(_import_report(plan, None, args.check, str(exc)),
+        reason = str(exc)
+        if _rejected_for_updates(plan, args.skip_invalid):
+            reason += "; run the import again with --confirm-updates to apply them"
+        _print_import_report(_import_report(plan, None, args.check, reason),
                              plan, args.json)
         return EXIT_FAILED
 
@@ -169,6 +176,14 @@ def _cmd_import(store: Store, args) -> int:
     if args.check and plan.problems:
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _rejected_for_updates(plan, skip_invalid: bool) -> bool:
+    """Return whether the import was rejected only because it changes stored rows,
+    as ``check_import`` decides."""
+    blocking = plan.problems and (not skip_invalid
+                                  or any(p.row is None for p in plan.problems))
+    return not blocking and not plan.updates.empty
 
 
 def _prepare(path: Path, store: Store, args) -> tuple[object, str | None]:
@@ -185,7 +200,9 @@ def _prepare(path: Path, store: Store, args) -> tuple[object, str | None]:
             # A check must not create the database file, and a new file is empty.
             store = Store(Path(folder) / "new-store")
         try:
-            return prepare_import(path, args.table, store, sheet=args.sheet), None
+            plan = prepare_import(path, args.table, store, sheet=args.sheet,
+                                  default_date_order=args.date_order or "mdy")
+            return plan, None
         except ImportFileError as exc:
             return None, _naming_file(str(exc), path)
         except KeyError as exc:
@@ -202,12 +219,16 @@ def _naming_file(message: str, path: Path) -> str:
 
 
 def _import_report(plan, result, check: bool, error: str | None = None) -> dict:
-    """Build the import report: counts, and each rejected row with its reason.
+    """Build the import report: counts, each rejected row with its reason, and the
+    notes about how the file was read.
 
     ``imported`` counts the rows written (new plus changed) and ``skipped`` the rows
-    with problems. With ``check`` nothing is written, and ``inserted`` and
-    ``updated`` count the rows the import would write. When the import was
-    rejected, nothing is written and ``error`` gives the reason.
+    with problems; ``skipped_rows`` lists those rows once each, with all their
+    reasons. With ``check`` nothing is written, and ``inserted`` and ``updated``
+    count the rows the import would write. When the import was rejected, nothing is
+    written and ``error`` gives the reason. ``notes`` are the assumptions and rows
+    skipped on purpose (totals rows, date order, units), as the app shows them;
+    ``warnings`` has the same notes as sentences.
     """
     written = result is not None and not check
     return {
@@ -226,6 +247,8 @@ def _import_report(plan, result, check: bool, error: str | None = None) -> dict:
                       "value": None if p.value is None else str(p.value),
                       "code": p.code, "reason": p.message("en")}
                      for p in plan.problems],
+        "skipped_rows": plan.skipped_rows("en"),
+        "notes": [note.to_dict("en") for note in plan.notes],
         "warnings": plan.notes_text("en"),
     }
 
@@ -235,21 +258,33 @@ def _print_import_report(report: dict, plan, as_json: bool) -> None:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return
     print(plan.summary("en"))
-    if report["error"]:
-        print(f"Nothing was imported: {report['error']}")
-    elif report["check"]:
-        print(f"Checked only, nothing written: the import would add "
-              f"{report['inserted']} new and {report['updated']} changed rows to "
-              f"{report['table']}; {report['unchanged']} unchanged, "
-              f"{report['skipped']} with problems.")
-    else:
-        print(f"Imported {report['inserted']} new and {report['updated']} changed "
-              f"rows into {report['table']} (import {report['import_id']}); "
-              f"{report['unchanged']} unchanged, {report['skipped']} skipped.")
+    if report["warnings"]:
+        print("Notes:")
+        for note in report["warnings"]:
+            print(f"  {note}")
+    print(_outcome_line(report))
     if report["rejected"]:
-        print("Rejected rows:")
+        print("Skipped rows:" if report["imported"] else "Rejected rows:")
         for problem in report["rejected"]:
             print(f"  {problem['reason']}")
+
+
+def _outcome_line(report: dict) -> str:
+    """Return the sentence saying what the import wrote or would write."""
+    table = report["table"]
+    if report["error"]:
+        return f"Nothing was imported: {report['error']}"
+    if report["check"]:
+        return (f"Checked only, nothing written. The import would add new rows: "
+                f"{report['inserted']}, changed rows: {report['updated']} to {table}; "
+                f"unchanged: {report['unchanged']}, with problems: "
+                f"{report['skipped']}.")
+    if report["import_id"] is None:
+        return (f"Nothing new to import into {table}: every row is already stored "
+                f"(unchanged: {report['unchanged']}, skipped: {report['skipped']}).")
+    return (f"Imported into {table} as import {report['import_id']}: new rows "
+            f"{report['inserted']}, changed rows {report['updated']}, unchanged "
+            f"{report['unchanged']}, skipped {report['skipped']}.")
 
 
 def _cmd_history(store: Store, args) -> int:

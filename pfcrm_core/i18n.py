@@ -51,11 +51,12 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+def translate(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """Return the text for ``key`` in ``lang``, formatted with ``values``.
 
     An unknown key raises ``KeyError`` so a typo fails in tests rather than showing
-    a raw key to a user. An unknown language falls back to English.
+    a raw key to a user. An unknown language falls back to English. ``key`` and
+    ``lang`` are positional-only, so a placeholder may also be called ``key``.
     """
     texts = catalogue()[key]
     text = texts.get(lang, texts[DEFAULT_LANGUAGE])
@@ -68,5 +69,5 @@ class Translator:
     def __init__(self, lang: str = DEFAULT_LANGUAGE):
         self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
-    def __call__(self, key: str, **values: object) -> str:
+    def __call__(self, key: str, /, **values: object) -> str:
         return translate(key, self.lang, **values)

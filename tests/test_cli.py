@@ -26,7 +26,8 @@ REVENUE_CSV = ("client_id,date,amount,currency\n"
                "A,2024年2月29日,abc,usd\n"
                "B,2024-03-31,3万,cny\n")
 REPORT_KEYS = {"file", "table", "sheet", "check", "imported", "inserted", "updated",
-               "unchanged", "skipped", "import_id", "error", "rejected", "warnings"}
+               "unchanged", "skipped", "import_id", "error", "rejected",
+               "skipped_rows", "notes", "warnings"}
 
 
 def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
@@ -150,7 +151,8 @@ def test_changed_rows_need_confirmation(db, files, tmp_path):
 
     status, report = run_json(db, "import", str(changed), "--table", "clients")
     assert status == 1
-    assert "1 rows would replace stored rows" in report["error"]
+    assert "would replace stored rows with other values: 1 (B)" in report["error"]
+    assert "--confirm-updates" in report["error"]
     status, report = run_json(db, "import", str(changed), "--table", "clients",
                               "--confirm-updates")
     assert status == 0
@@ -220,7 +222,9 @@ def _encrypted_workbook() -> bytes:
     ("locked.xlsx", _encrypted_workbook(), "locked.xlsx is password-protected; "
                                            "remove the password"),
     ("picture.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
-     "picture.xlsx is a binary file of an unknown type; upload .xlsx"),
+     "picture.xlsx is a PNG image, not a table"),
+    ("data.csv", b"id,name\x00\x01\x02" + bytes(range(3, 200)),
+     "data.csv is a binary file of an unknown type"),
     ("report.pdf", b"%PDF-1.7 ...", "report.pdf is a PDF"),
 ])
 def test_unreadable_file_one_line_error(db, tmp_path, name, content, message):
@@ -360,3 +364,109 @@ def test_clv_on_cdnow_imported_through_cli(db, tmp_path):
         header = next(csv.reader(handle))
     assert header == ["client_id", "frequency", "recency", "T", "monetary_value",
                       "p_alive", "expected_transactions", "expected_value", "clv"]
+
+
+def test_duplicate_ids_reported_not_crashing(db, tmp_path):
+    path = tmp_path / "dupes.csv"
+    path.write_text("client_id,name,client_type\nTD-1,Dup A,bank\nTD-1,Dup B,bank\n"
+                    "TD-2,Bad type,alien\n", encoding="utf-8")
+    done = run_cli(db, "import", str(path), "--table", "clients")
+    status, report = run_json(db, "import", str(path), "--table", "clients")
+
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert ('row 2, column client_id: client_id "TD-1" appears in rows 2, 3'
+            in done.stdout)
+    assert status == 1
+    duplicates = [(p["row"], p["column"], p["value"]) for p in report["rejected"]
+                  if p["code"] == "conflicting_key"]
+    assert duplicates == [(2, "client_id", "TD-1"), (3, "client_id", "TD-1")]
+
+
+def test_notes_printed_and_in_json(db, tmp_path):
+    run_cli(db, "import", str(_write(tmp_path, "c.csv", "client_id,name\nTS-1,One\n")),
+            "--table", "clients")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "交易明细"
+    for row in (["2024年交易台账（单位：万元）"],
+                ["交易编号", "客户编号", "金额（万元）", "手续费", "起始日"],
+                ["TD-1", "TS-1", "50,000", "1,200", "05/03/2024"],
+                ["合计", None, "50000", None, None]):
+        sheet.append(row)
+    path = tmp_path / "deals.xlsx"
+    book.save(path)
+
+    done = run_cli(db, "import", str(path), "--table", "deals", "--check")
+    status, report = run_json(db, "import", str(path), "--table", "deals", "--check")
+
+    assert done.returncode == 0, done.stderr
+    assert "Notes:" in done.stdout
+    assert "row 4: skipped a totals row" in done.stdout
+    assert "05/03/2024 read as 2024-05-03" in done.stdout
+    assert ("金额（万元） × 10,000; 手续费 × 10,000 from the sheet's unit line"
+            in done.stdout)
+    codes = [note["code"] for note in report["notes"]]
+    assert codes == ["date_order_assumed", "amounts_scaled", "total_row"]
+    assert report["notes"][2]["row"] == 4
+
+
+def test_date_order_option_reads_day_first(db, tmp_path):
+    path = _write(tmp_path, "c.csv", "client_id,name,relationship_since\n"
+                                     "A,Alpha,05/03/2020\n")
+    status, report = run_json(db, "import", str(path), "--table", "clients",
+                              "--date-order", "dmy")
+
+    assert status == 0
+    assert "read as 2020-03-05" in report["warnings"][0]
+    stored = Store(db).read_table("clients")["relationship_since"]
+    assert str(stored.iloc[0].date()) == "2020-03-05"
+
+
+def test_noop_import_says_nothing_new(db, tmp_path):
+    path = _write(tmp_path, "c.csv", "client_id,name\nA,Alpha\n")
+    run_cli(db, "import", str(path), "--table", "clients")
+    done = run_cli(db, "import", str(path), "--table", "clients")
+
+    assert done.returncode == 0, done.stderr
+    assert "None" not in done.stdout
+    assert "1 rows" not in done.stdout
+    assert "Nothing new to import into clients" in done.stdout
+    assert "rows read 1" in done.stdout
+
+
+def test_json_skip_invalid_lists_skipped_rows(db, files):
+    run_cli(db, "import", str(files["clients"]), "--table", "clients")
+    path = files["revenue"].with_name("bad.csv")
+    path.write_text("client_id,date,amount,currency\nA,2024-01-31,100,usd\n"
+                    "Z,2024-02-30,abc,usd\nB,2024-03-31,5,usd\n", encoding="utf-8")
+    status, report = run_json(db, "import", str(path), "--table", "revenue",
+                              "--skip-invalid")
+
+    assert status == 0
+    assert report["imported"] == 2
+    assert report["skipped"] == 1
+    assert [row["row"] for row in report["skipped_rows"]] == [3]
+    reasons = report["skipped_rows"][0]["reasons"]
+    assert len(reasons) == 3
+    assert any('"Z" is not a known id' in reason for reason in reasons)
+    assert any('"2024-02-30" is not a date' in reason for reason in reasons)
+    assert any('"abc" is not a number' in reason for reason in reasons)
+
+
+def test_changed_rows_list_keys_and_flag(db, tmp_path):
+    first = "client_id,name\n" + "".join(f"K-{i},Name {i}\n" for i in range(8))
+    run_cli(db, "import", str(_write(tmp_path, "a.csv", first)), "--table", "clients")
+    changed = first.replace("Name", "Renamed")
+    done = run_cli(db, "import", str(_write(tmp_path, "b.csv", changed)), "--table",
+                   "clients")
+
+    assert done.returncode == 1
+    assert "K-0, K-1, K-2, K-3, K-4, …" in done.stdout
+    assert "run the import again with --confirm-updates" in done.stdout
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import textwrap
@@ -240,3 +241,53 @@ def test_busy_file_is_retried_until_free(tmp_path):
         holder.wait()
 
     assert counts["clients"] == 0
+
+
+def _hold_lock(path, seconds: float) -> subprocess.Popen:
+    """Start a process that holds ``path`` open for ``seconds``; wait until it does."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, time
+            con = duckdb.connect({str(path)!r})
+            print("locked", flush=True)
+            time.sleep({seconds})
+            con.close()
+        """)],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_lock_wait_logged_twice_on_give_up(tmp_path, caplog):
+    path = tmp_path / "locked.duckdb"
+    Store(path).row_counts()
+    holder = _hold_lock(path, 30)
+    try:
+        with caplog.at_level(logging.INFO, logger="pfcrm_core.store.core"):
+            with pytest.raises(StoreBusyError, match="stayed locked for 1.5 seconds"):
+                Store(path, busy_timeout=1.5).row_counts()
+    finally:
+        holder.kill()
+        holder.wait()
+
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert "is locked by another process; retrying for up to 1.5 s" in messages[0]
+    assert "gave up opening" in messages[1]
+    assert "attempts" in messages[1]
+
+
+def test_lock_wait_logged_twice_on_success(tmp_path, caplog):
+    path = tmp_path / "briefly.duckdb"
+    Store(path).row_counts()
+    holder = _hold_lock(path, 1.0)
+    try:
+        with caplog.at_level(logging.INFO, logger="pfcrm_core.store.core"):
+            Store(path, busy_timeout=20).row_counts()
+    finally:
+        holder.wait()
+
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert "is locked by another process" in messages[0]
+    assert "opened" in messages[1] and "after waiting" in messages[1]

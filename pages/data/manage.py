@@ -72,10 +72,9 @@ with upload_tab:
         st.write(t("data.upload.file_info", file=upload.name, type=plan.file_type,
                    encoding=plan.encoding or "–", sheet=plan.sheet or "–",
                    header=plan.header_row))
+        plan = mapping_editor(store, plan, content, upload.name, table_name)
         for note in plan.notes_text(lang):
             st.info(note, icon=":material/info:")
-
-        plan = mapping_editor(store, plan, content, upload.name, table_name)
 
         summary = plan_counts(plan)
         metric_columns = st.columns(5)

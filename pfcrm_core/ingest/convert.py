@@ -1,8 +1,10 @@
 """Turning the data rows of a sheet into a typed frame of one canonical table.
 
 Each cell is converted with its column's format (see ``values``), checked against
-the column's rules (required, allowed values, range), and every failure becomes an
-``error`` Issue that rejects its row. Columns the file lacks are added empty.
+the column's rules (required, allowed values, range) and the rules between columns
+(see ``rules``), and every failure becomes an ``error`` Issue that rejects its row.
+Every problem of a row is reported, not only the first. Columns the file lacks are
+added empty.
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from pfcrm_core.ingest.categories import column_vocabulary
+from pfcrm_core.ingest.dates import MONTH_FIRST
 from pfcrm_core.ingest.headers import ColumnMatch
 from pfcrm_core.ingest.issues import ERROR, WARNING, Issue
 from pfcrm_core.ingest.layout import SheetLayout, data_rows
+from pfcrm_core.ingest.notes import (date_order_note, new_values_note, scale_note,
+                                     uncached_note)
 from pfcrm_core.ingest.numbers import CellError
+from pfcrm_core.ingest.rules import check_row_rules
 from pfcrm_core.ingest.values import ColumnFormat, convert, infer_format, is_null
 from pfcrm_core.schema import Column, Table
 
@@ -45,58 +52,89 @@ class ConvertedSheet:
     by_name : dict
         Canonical column name to True when the file gave names, not ids.
     issues : list of Issue
+    ambiguous_dates : dict
+        Column position to the order ("dmy", "mdy" or "ymd") used for the dates of
+        that column whose values do not show their order.
     """
 
     frame: pd.DataFrame
     rejected: set[int] = field(default_factory=set)
     by_name: dict[str, bool] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    ambiguous_dates: dict[int, str] = field(default_factory=dict)
 
 
-def convert_sheet(layout: SheetLayout) -> ConvertedSheet:
-    """Convert the data rows under ``layout``'s header to typed values."""
+def convert_sheet(layout: SheetLayout, date_orders: dict[int, str] | None = None,
+                  default_date_order: str = MONTH_FIRST) -> ConvertedSheet:
+    """Convert the data rows under ``layout``'s header to typed values.
+
+    Parameters
+    ----------
+    layout : SheetLayout
+    date_orders : dict, optional
+        Column position (0-based) to the order ("dmy", "mdy" or "ymd") chosen for
+        dates such as "05/03/2024" in that column.
+    default_date_order : {"dmy", "mdy", "ymd"}, default "mdy"
+        Order for such dates in columns that ``date_orders`` does not name and
+        whose other values do not show the order.
+    """
     sheet, table = layout.sheet.name, layout.table
     rows, skipped = data_rows(layout)
     issues = _skipped_issues(sheet, skipped)
     numbers = [number for number, _ in rows]
+    date_orders = date_orders or {}
 
     # Settle each column's format from all its cells, then convert cell by cell.
     columns: dict[str, list[object]] = {}
     rejected: set[int] = set()
     currencies: dict[int, str] = {}
+    ambiguous: dict[int, str] = {}
     for match in layout.matches:
         cells = [r[match.index] if match.index < len(r) else "" for _, r in rows]
-        fmt, assumptions = _format(layout, match, cells)
-        issues += [Issue(code, WARNING, sheet=sheet, column=match.header)
-                   for code in assumptions]
-        values = _convert_column(fmt, match, cells, numbers, sheet, issues,
-                                 rejected, currencies)
-        columns[match.column.name] = values
+        fmt, assumptions = _format(layout, match, cells,
+                                   date_orders.get(match.index), default_date_order)
+        for code in assumptions:
+            if code in ("date_order_assumed", "date_order_chosen"):
+                ambiguous[match.index] = fmt.date_order
+                issues.append(date_order_note(sheet, match, code, fmt.date_order,
+                                              cells, numbers))
+            else:
+                issues.append(Issue(code, WARNING, sheet=sheet, column=match.header))
+        columns[match.column.name] = _convert_column(
+            fmt, match, cells, numbers, sheet, issues, rejected, currencies)
 
     frame = _frame(table, columns, numbers)
+    issues += [note for note in (scale_note(layout), uncached_note(layout, numbers))
+               if note is not None]
     _fill_currency(layout, frame, currencies, issues, rejected)
     _check_required(layout, frame, issues, rejected)
+    issues += check_row_rules(layout, frame, rejected)
     logger.info("sheet %s: %d data rows as %s, %d rejected", sheet, len(rows),
                 table.name, len(rejected))
     by_name = {m.column.name: m.by_name for m in layout.matches}
-    return ConvertedSheet(frame, rejected, by_name, issues)
+    return ConvertedSheet(frame, rejected, by_name, issues, ambiguous)
 
 
-def _format(layout: SheetLayout, match: ColumnMatch,
-            cells: list[object]) -> tuple[ColumnFormat, list[str]]:
+def _format(layout: SheetLayout, match: ColumnMatch, cells: list[object],
+            date_order: str | None,
+            default_date_order: str) -> tuple[ColumnFormat, list[str]]:
     """Infer the column's format, with units from its header or the sheet."""
     column = match.column
     scale = match.unit.scale or layout.unit.scale or 1.0
     percent = match.unit.percent
+    vocabulary = column_vocabulary(layout.table.name, column.name)
     if column.kind == "id" or match.by_name:
         column = Column(column.name, "id" if not match.by_name else "text")
-    return infer_format(column, cells, scale=scale, percent=percent)
+    return infer_format(column, cells, scale=scale, percent=percent,
+                        date_order=date_order, default_date_order=default_date_order,
+                        vocabulary=vocabulary)
 
 
 def _convert_column(fmt: ColumnFormat, match: ColumnMatch, cells: list[object],
                     numbers: list[int], sheet: str, issues: list[Issue],
                     rejected: set[int], currencies: dict[int, str]) -> list[object]:
-    """Convert one column's cells; record errors and the currencies cells named.
+    """Convert one column's cells; record errors, the currencies cells named, and
+    category values outside the column's vocabulary.
 
     Each distinct cell is converted and checked once, and the rows then only look
     up the outcome.
@@ -104,6 +142,7 @@ def _convert_column(fmt: ColumnFormat, match: ColumnMatch, cells: list[object],
     today = dt.date.today()
     outcomes: dict[tuple, _Outcome] = {}
     values: list[object] = []
+    new_values: dict[str, tuple[str, int]] = {}
     for number, raw in zip(numbers, cells):
         key = (type(raw), raw)
         outcome = outcomes.get(key)
@@ -115,11 +154,16 @@ def _convert_column(fmt: ColumnFormat, match: ColumnMatch, cells: list[object],
             issues.append(Issue(outcome.error, ERROR, sheet, number, match.header,
                                 raw, outcome.params))
             rejected.add(number)
-        if outcome.warning:
+        if outcome.warning == "category_new":
+            written, count = new_values.get(outcome.value, (str(raw).strip(), 0))
+            new_values[outcome.value] = (written, count + 1)
+        elif outcome.warning:
             issues.append(Issue(outcome.warning, WARNING, sheet, number,
                                 match.header, raw))
         if outcome.currency:
             currencies[number] = outcome.currency
+    if new_values:
+        issues.append(new_values_note(sheet, match, fmt.vocabulary, new_values))
     return values
 
 
@@ -217,32 +261,36 @@ def _fill_currency(layout: SheetLayout, frame: pd.DataFrame,
     current = frame["currency"]
     frame["currency"] = current.fillna(named)
     conflicts = current.notna() & named.notna() & (current != named)
+    header = next((m.header for m in layout.matches if m.column.name == "currency"),
+                  None)
     for number in frame.index[conflicts]:
         issues.append(Issue("currency_conflict", ERROR, layout.sheet.name,
-                            int(number), None, current[number],
+                            int(number), header, current[number],
                             {"named": named[number]}))
         rejected.add(int(number))
 
 
 def _check_required(layout: SheetLayout, frame: pd.DataFrame, issues: list[Issue],
                     rejected: set[int]) -> None:
-    """Reject rows that lack a value in a required column the file has."""
+    """Reject rows that lack a value in a required column the file has.
+
+    A cell that failed conversion has no value too, but its own error gives the
+    reason, so it gets no second one.
+    """
     headers = {m.column.name: m.header for m in layout.matches}
+    failed = {(i.row, i.column) for i in issues if i.is_error}
     for column in layout.table.columns:
         if not column.required or column.name not in headers:
             continue
         if column.name == layout.table.generated_key:
             continue
+        header = headers[column.name]
         for number in frame.index[frame[column.name].isna()]:
-            if number in rejected and _has_error(issues, number, headers[column.name]):
+            if (int(number), header) in failed:
                 continue
             issues.append(Issue("required", ERROR, layout.sheet.name, int(number),
-                                headers[column.name]))
+                                header))
             rejected.add(int(number))
-
-
-def _has_error(issues: list[Issue], number: int, header: str) -> bool:
-    return any(i.row == number and i.column == header and i.is_error for i in issues)
 
 
 def _skipped_issues(sheet: str, skipped: dict[str, list[int]]) -> list[Issue]:

@@ -36,6 +36,8 @@ _YEAR = re.compile(r"^\d{4}$")
 
 DAY_FIRST = "dmy"
 MONTH_FIRST = "mdy"
+YEAR_FIRST = "ymd"
+DATE_ORDERS = (DAY_FIRST, MONTH_FIRST, YEAR_FIRST)
 
 
 def read_date(raw: object,
@@ -46,9 +48,11 @@ def read_date(raw: object,
     ----------
     raw : date, datetime, int, float or str
         The cell value. A datetime loses its time of day.
-    order : {"dmy", "mdy"} or None, default "mdy"
+    order : {"dmy", "mdy", "ymd"} or None, default "mdy"
         How to read text such as "03/04/2024" where both day and month are 12 or
-        less. None rejects such text as ambiguous.
+        less. "ymd" reads two-digit triples such as "24/03/05" year first and
+        rejects such text with a four-digit year last. None rejects such text as
+        ambiguous. Text that fits one order only ("25/12/2023") is read that way.
 
     Returns
     -------
@@ -60,7 +64,8 @@ def read_date(raw: object,
     Raises
     ------
     CellError
-        ``invalid_date``, ``ambiguous_date`` or ``date_year_only``.
+        ``invalid_date``, ``ambiguous_date``, ``date_order_mismatch`` or
+        ``date_year_only``.
     """
     if isinstance(raw, dt.datetime):
         return raw.date(), None
@@ -139,7 +144,11 @@ def _from_text(raw: str, order: str | None) -> tuple[dt.date, str | None]:
 
 
 def _day_month_order(match: re.Match, order: str | None) -> str:
-    """Choose "dmy" or "mdy" for a d/m/y-like match."""
+    """Choose "dmy", "mdy" or "ymd" for a d/m/y-like match."""
+    if order == YEAR_FIRST:
+        if len(match.group(3)) == 2:
+            return YEAR_FIRST
+        raise CellError("date_order_mismatch")
     first, second = int(match.group(1)), int(match.group(2))
     if first > 12:
         return DAY_FIRST

@@ -4,7 +4,8 @@ calamine returns the cached value of each formula cell. A workbook written by a
 program that does not calculate (openpyxl, many report generators) has formulas
 without cached values, which read as empty cells. calamine also reads Excel error
 values such as ``#REF!`` as empty cells. :func:`scan_xlsx` finds both in .xlsx
-files, so error cells are restored and the import can explain an empty column.
+files, so error cells are restored and the import can name the formula cells that
+read as empty.
 
 NOTE: .xls, .xlsb and .ods files are not scanned, so their error cells read as empty.
 """
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 import python_calamine as calamine
 
-from pfcrm_core.ingest.issues import WARNING, Issue, file_error
+from pfcrm_core.ingest.issues import file_error
 from pfcrm_core.ingest.sheet import RawSheet
 
 logger = logging.getLogger(__name__)
@@ -75,16 +76,12 @@ def _read_sheet(book, meta, scan: SheetScan) -> RawSheet:
     for row, column, text in scan.errors:
         if row < len(rows) and column < len(rows[row]) and rows[row][column] == "":
             rows[row][column] = text
-    issues = []
-    if scan.uncached:
-        issues.append(Issue("formulas_uncached", WARNING, sheet=meta.name,
-                            params={"count": scan.uncached}))
     ranges = [(top, left, bottom, right)
               for (top, left), (bottom, right) in merged]
     hidden = meta.visible != calamine.SheetVisibleEnum.Visible
     return RawSheet(meta.name, rows,
                     list(range(1, len(rows) + 1)), hidden=hidden, merged=ranges,
-                    issues=issues)
+                    uncached=list(scan.uncached))
 
 
 @dataclass
@@ -94,13 +91,13 @@ class SheetScan:
 
     Attributes
     ----------
-    uncached : int
-        Formula cells without a cached value.
+    uncached : list of (row, column)
+        0-based position of each formula cell without a cached value.
     errors : list of (row, column, text)
         0-based position and text of each error cell.
     """
 
-    uncached: int = 0
+    uncached: list[tuple[int, int]] = field(default_factory=list)
     errors: list[tuple[int, int, str]] = field(default_factory=list)
 
 
@@ -138,10 +135,10 @@ def _scan_sheet(xml: bytes) -> SheetScan:
     for attributes, body in _CELL.findall(xml):
         if not body:
             continue
-        if b"<f" in body and not _VALUE.search(body):
-            scan.uncached += 1
+        reference = _REFERENCE.search(attributes)
+        if b"<f" in body and not _VALUE.search(body) and reference:
+            scan.uncached.append(_position(reference.group(1).decode("ascii")))
         if _ERROR_TYPE.search(attributes):
-            reference = _REFERENCE.search(attributes)
             value = _ERROR_VALUE.search(body)
             if reference and value:
                 row, column = _position(reference.group(1).decode("ascii"))

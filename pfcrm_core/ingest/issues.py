@@ -53,8 +53,9 @@ class Issue:
 
     def message(self, lang: str = "en") -> str:
         """Return the message in ``lang``, prefixed with where the issue is."""
-        values = {"value": _show(self.value), "column": self.column or "",
-                  **self.params}
+        values = {"value": _show(self.value), "column": self.column or ""}
+        values.update({name: render(value, lang)
+                       for name, value in self.params.items()})
         text = translate(f"ingest.issue.{self.code}", lang, **values)
         where = self.location(lang)
         return f"{where}: {text}" if where else text
@@ -77,6 +78,57 @@ class Issue:
         return {"code": self.code, "severity": self.severity, "sheet": self.sheet,
                 "row": self.row, "column": self.column, "value": _show(self.value),
                 "message": self.message(lang)}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A catalogue entry and its values, translated when a message is shown.
+
+    An Issue's ``params`` may hold a Phrase, or a list of them, where part of the
+    message itself needs translating (an order such as "month first", a list of
+    columns with their units).
+    """
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        return translate(self.key, lang,
+                         **{name: render(value, lang) for name, value in self.values})
+
+
+def phrase(key: str, **values: object) -> Phrase:
+    """Return the Phrase of catalogue entry ``key`` with ``values``."""
+    return Phrase(key, tuple(values.items()))
+
+
+def render(value: object, lang: str) -> object:
+    """Return a message parameter in ``lang``: a Phrase translated, a list of them
+    joined with the language's separator, anything else unchanged."""
+    if isinstance(value, Phrase):
+        return value.text(lang)
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(item, Phrase) for item in value):
+        separator = translate("ingest.list.separator", lang)
+        return separator.join(item.text(lang) for item in value)
+    return value
+
+
+def sort_issues(issues: list[Issue], positions: dict[str, int]) -> list[Issue]:
+    """Return ``issues`` in reading order: those about no row first, then by row
+    number and by the column's position in the sheet.
+
+    ``positions`` maps a header as written to its 0-based column position. An issue
+    whose ``column`` lists several headers ("源客户, 目标客户") sorts by the first.
+    Issues without a known position come last within their row, in their order.
+    """
+    def order(issue: Issue) -> tuple:
+        column = issue.column or ""
+        position = positions.get(column, positions.get(column.split(", ")[0]))
+        return (issue.row is not None, issue.row or 0,
+                position if position is not None else float("inf"))
+
+    return sorted(issues, key=order)
 
 
 def _show(value: object) -> str:

@@ -71,15 +71,34 @@ def _generated_id(table_name: str, content: str, occurrence: int) -> str:
 
 
 def find_duplicate_keys(table: Table, parts: list[tuple[str, pd.DataFrame]],
-                        rejected: dict[str, set[int]]) -> list[Issue]:
-    """Check that each key occurs once among the accepted rows of all sheets.
+                        rejected: dict[str, set[int]],
+                        headers: dict[str, dict[str, str]] | None = None) -> list[Issue]:
+    """Check that each key occurs once among the rows of all sheets.
 
     Rows that repeat a key with the same values are dropped with a warning (the
     first is kept). Rows that repeat a key with other values are all rejected,
-    because the file does not say which is right. ``rejected`` maps a sheet name to
-    its rejected row numbers and is updated in place.
+    because the file does not say which is right. Rows already rejected for other
+    problems take part too, so that the analyst sees every problem of a row at once.
+
+    Parameters
+    ----------
+    table : Table
+    parts : list of (sheet name, frame)
+        Converted rows of each sheet, indexed by row number.
+    rejected : dict
+        Sheet name to its rejected row numbers; updated in place.
+    headers : dict, optional
+        Sheet name to a mapping from canonical column name to the header as written,
+        for messages; canonical names are used where it has none.
+
+    Returns
+    -------
+    list of Issue
+        ``duplicate_row`` warnings and ``conflicting_key`` errors. Each names the key
+        columns as written in ``column``, the key in ``value`` and, in ``params``,
+        the other rows (``first`` or ``rows``).
     """
-    repeated = _rows_with_repeated_keys(table, parts, rejected)
+    repeated = _rows_with_repeated_keys(table, parts)
     if repeated.empty:
         return []
 
@@ -98,28 +117,36 @@ def find_duplicate_keys(table: Table, parts: list[tuple[str, pd.DataFrame]],
             first = rows[0]
             for sheet, number, _ in rows[1:]:
                 issues.append(Issue("duplicate_row", WARNING, sheet, number,
-                                    params={"key": label, "first": first[1]}))
+                                    _key_header(key_columns, headers, sheet), label,
+                                    {"first": first[1]}))
                 rejected[sheet].add(number)
             continue
         numbers = ", ".join(str(number) for _, number, _ in rows)
         for sheet, number, _ in rows:
             issues.append(Issue("conflicting_key", ERROR, sheet, number,
-                                params={"key": label, "rows": numbers}))
+                                _key_header(key_columns, headers, sheet), label,
+                                {"rows": numbers}))
             rejected[sheet].add(number)
     return issues
 
 
-def _rows_with_repeated_keys(table: Table, parts: list[tuple[str, pd.DataFrame]],
-                             rejected: dict[str, set[int]]) -> pd.DataFrame:
-    """Return the accepted rows whose complete key occurs more than once, in sheet
-    and row order, with their sheet name and row number as columns."""
+def _key_header(key_columns: list[str], headers: dict[str, dict[str, str]] | None,
+                sheet: str) -> str:
+    """Return the key columns as written in ``sheet``, joined by commas."""
+    written = (headers or {}).get(sheet, {})
+    return ", ".join(written.get(name, name) for name in key_columns)
+
+
+def _rows_with_repeated_keys(table: Table,
+                             parts: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """Return the rows whose complete key occurs more than once, in sheet and row
+    order, with their sheet name and row number as columns."""
     frames = []
     for sheet, frame in parts:
-        accepted = frame.drop(index=list(rejected[sheet]), errors="ignore")
-        accepted = accepted[accepted[list(table.key)].notna().all(axis=1)]
-        accepted = accepted.assign(**{_SHEET: sheet})
-        accepted[_ROW_NUMBER] = accepted.index
-        frames.append(accepted.reset_index(drop=True))
+        keyed = frame[frame[list(table.key)].notna().all(axis=1)]
+        keyed = keyed.assign(**{_SHEET: sheet})
+        keyed[_ROW_NUMBER] = keyed.index
+        frames.append(keyed.reset_index(drop=True))
     if not frames:
         return pd.DataFrame()
     combined = pd.concat(frames, ignore_index=True)

@@ -13,7 +13,8 @@ from collections import defaultdict
 
 from pfcrm_core.ingest.changes import classify_changes
 from pfcrm_core.ingest.convert import convert_sheet
-from pfcrm_core.ingest.issues import ERROR, WARNING, Issue
+from pfcrm_core.ingest.dates import MONTH_FIRST
+from pfcrm_core.ingest.issues import ERROR, WARNING, Issue, sort_issues
 from pfcrm_core.ingest.keys import fill_generated_keys, find_duplicate_keys
 from pfcrm_core.ingest.layout import SheetLayout, detect_layout
 from pfcrm_core.ingest.plan import ImportPlan, TableImport
@@ -130,17 +131,24 @@ def _layouts(workbook: Workbook, plan: ImportPlan, table: str | None,
     return layouts
 
 
-def import_layouts(layouts: list[SheetLayout],
-                  references: ReferenceIndex) -> list[TableImport]:
-    """Convert and check every sheet of one table, then check keys across them."""
+def import_layouts(layouts: list[SheetLayout], references: ReferenceIndex, *,
+                  date_orders: dict[int, str] | None = None,
+                  default_date_order: str = MONTH_FIRST) -> list[TableImport]:
+    """Convert and check every sheet of one table, then check keys across them.
+
+    Every problem of a row is reported: conversion, range, required, reference,
+    cross-column and key problems. ``date_orders`` and ``default_date_order`` are
+    passed to :func:`~pfcrm_core.ingest.convert.convert_sheet` for every sheet.
+    Each sheet's issues are sorted by row, then by column position.
+    """
     table = layouts[0].table
-    parts, rejected = [], {}
+    parts, rejected, headers = [], {}, {}
     for layout in layouts:
-        converted = convert_sheet(layout)
+        converted = convert_sheet(layout, date_orders, default_date_order)
         sheet = layout.sheet.name
-        headers = {m.column.name: m.header for m in layout.matches}
+        headers[sheet] = {m.column.name: m.header for m in layout.matches}
         converted.issues += check_references(
-            table.name, sheet, converted.frame, headers, converted.by_name,
+            table.name, sheet, converted.frame, headers[sheet], converted.by_name,
             references, converted.rejected)
         repeats = fill_generated_keys(table, converted.frame)
         if repeats:
@@ -150,14 +158,17 @@ def import_layouts(layouts: list[SheetLayout],
         parts.append((layout, converted))
 
     duplicates = find_duplicate_keys(
-        table, [(l.sheet.name, c.frame) for l, c in parts], rejected)
+        table, [(l.sheet.name, c.frame) for l, c in parts], rejected, headers)
     results = []
     for layout, converted in parts:
         sheet = layout.sheet.name
-        issues = converted.issues + [i for i in duplicates if i.sheet == sheet]
+        positions = {m.header: m.index for m in layout.matches}
+        issues = sort_issues(
+            converted.issues + [i for i in duplicates if i.sheet == sheet], positions)
         accepted = converted.frame.drop(index=list(rejected[sheet]))
         references.add_frame(table.name, accepted)
         results.append(TableImport(table, sheet, layout.header_row, layout.matches,
                                    layout.ignored_headers, accepted,
-                                   len(converted.frame), issues))
+                                   len(converted.frame), issues,
+                                   ambiguous_dates=converted.ambiguous_dates))
     return results

@@ -40,6 +40,9 @@ class TableImport:
     status : pandas.Series or None
         "new", "changed" or "unchanged" per accepted row, once compared with the
         database by ``changes.classify_changes``.
+    ambiguous_dates : dict
+        Column position to the order ("dmy", "mdy" or "ymd") used for the dates of
+        that column whose values do not show their order.
     """
 
     table: Table
@@ -51,6 +54,7 @@ class TableImport:
     rows_read: int
     issues: list[Issue] = field(default_factory=list)
     status: pd.Series | None = None
+    ambiguous_dates: dict[int, str] = field(default_factory=dict)
 
     @property
     def rows_rejected(self) -> int:

@@ -85,7 +85,7 @@ class ReferenceIndex:
 def check_references(table_name: str, sheet: str, frame: pd.DataFrame,
                      headers: dict[str, str], by_name: dict[str, bool],
                      index: ReferenceIndex, rejected: set[int]) -> list[Issue]:
-    """Check reference columns of accepted rows; resolve names to ids in place.
+    """Check the reference columns of every row; resolve names to ids in place.
 
     Parameters
     ----------
@@ -94,7 +94,9 @@ def check_references(table_name: str, sheet: str, frame: pd.DataFrame,
     by_name : dict
         Canonical column name to True when the file gave names instead of ids.
     rejected : set of int
-        Row numbers already rejected; updated with rows whose reference fails.
+        Row numbers rejected so far; updated with rows whose reference fails. Rows
+        rejected for other problems are checked too, so that every problem of a
+        row is reported at once.
     """
     issues: list[Issue] = []
     for column in TABLES[table_name].columns:
@@ -120,7 +122,7 @@ def _check_column(frame, name, target, header, names_given, index, sheet,
     ids, names = index.ids.get(target, set()), index.names.get(target, {})
     values = frame[name]
     # Only values that are not known ids need a look at names, usually few rows.
-    unknown = values.notna() & ~values.isin(ids) & ~values.index.isin(list(rejected))
+    unknown = values.notna() & ~values.isin(ids)
     for number, value in values[unknown].items():
         matches = names.get(fold(value), set())
         if len(matches) == 1:

@@ -27,10 +27,12 @@ class RawSheet:
         Merged ranges as ``(first_row, first_col, last_row, last_col)`` indexes
         into ``rows``, inclusive.
     issues : list of Issue
-        What the reader noticed about the sheet (formulas without saved values,
-        an encoding guessed).
+        What the reader noticed about the sheet, such as an encoding guessed.
     encoding : str or None
         Text encoding of a CSV file; None for workbook sheets.
+    uncached : list of (row, column)
+        Indexes into ``rows`` of formula cells without a saved value, which read as
+        empty (.xlsx only).
     """
 
     name: str
@@ -40,6 +42,7 @@ class RawSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     encoding: str | None = None
+    uncached: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if len(self.rows) != len(self.row_numbers):

@@ -30,6 +30,27 @@ MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+# Bytes of a text file searched for NUL characters, which text never contains.
+_TEXT_PROBE = 1024
+
+# Magic numbers of files that are not tables: (prefix, what it is, message key).
+_NOT_TABLES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG", "image"),
+    (b"\xff\xd8\xff", "JPEG", "image"),
+    (b"GIF87a", "GIF", "image"),
+    (b"GIF89a", "GIF", "image"),
+    (b"BM", "BMP", "image"),
+    (b"II*\x00", "TIFF", "image"),
+    (b"MM\x00*", "TIFF", "image"),
+    (b"7z\xbc\xaf\x27\x1c", "7z", "archive"),
+    (b"Rar!\x1a\x07", "RAR", "archive"),
+    (b"\x1f\x8b", "gzip", "archive"),
+    (b"MZ", "Windows", "executable"),
+    (b"\x7fELF", "Linux (ELF)", "executable"),
+    (b"\xcf\xfa\xed\xfe", "macOS (Mach-O)", "executable"),
+    (b"\xce\xfa\xed\xfe", "macOS (Mach-O)", "executable"),
+    (b"\xca\xfe\xba\xbe", "macOS or Java", "executable"),
+)
 
 
 @dataclass
@@ -90,26 +111,60 @@ def detect_format(data: bytes, name: str) -> str:
     Raises
     ------
     ImportFileError
-        For encrypted workbooks, Excel 2003 XML, PDF and other binary files.
+        For encrypted workbooks, Excel 2003 XML, PDF, images, archives, Word and
+        PowerPoint documents, programs and other binary files.
     """
     head = data[:4096]
     if head.startswith(_ZIP):
-        return "ods" if b"opendocument.spreadsheet" in head else "xlsx"
+        return _zip_format(data, name)
     if head.startswith(_OLE2):
         if _ENCRYPTION_STREAM in data[:1 << 20]:
             raise file_error("encrypted", name=name)
         return "xls"
     if head.startswith(b"%PDF"):
         raise file_error("pdf", name=name)
+    for prefix, kind, key in _NOT_TABLES:
+        # Two-byte prefixes such as "MZ" can start a text file too, but the
+        # headers of these formats contain NUL bytes, which text never does.
+        short = len(prefix) <= 2
+        if head.startswith(prefix) and (not short or b"\x00" in head[:_TEXT_PROBE]):
+            raise file_error(key, name=name, kind=kind)
     sniff = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
         raise file_error("xml2003", name=name)
     if sniff.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or (
             sniff.startswith(b"<") and b"<table" in data[:1 << 16].lower()):
         return "html"
-    if b"\x00" in head and not _utf16_text(head):
+    if b"\x00" in data[:_TEXT_PROBE] and not _is_utf16(data):
         raise file_error("binary", name=name)
     return "csv"
+
+
+def _zip_format(data: bytes, name: str) -> str:
+    """Return "xlsx" or "ods" for a zip package that is a workbook.
+
+    Raises
+    ------
+    ImportFileError
+        For a Word or PowerPoint document or another zip archive. A damaged
+        package is left to the workbook reader, which reports it.
+    """
+    if b"opendocument.spreadsheet" in data[:4096]:
+        return "ods"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        return "xlsx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if any(n.startswith("word/") for n in names):
+        raise file_error("document", name=name, kind="Word")
+    if any(n.startswith("ppt/") for n in names):
+        raise file_error("document", name=name, kind="PowerPoint")
+    if "mimetype" in names and b"opendocument" in data[:4096]:
+        raise file_error("document", name=name, kind="OpenDocument")
+    raise file_error("archive", name=name, kind="ZIP")
 
 
 def _load(source: Source, filename: str | None) -> tuple[bytes, str]:
@@ -155,6 +210,14 @@ def _check_zip(data: bytes, name: str) -> None:
                          limit_gb=round(MAX_UNZIPPED_BYTES / 2**30))
 
 
-def _utf16_text(head: bytes) -> bool:
-    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-        head[1::2].count(0) > len(head) * 0.2 or head[0::2].count(0) > len(head) * 0.2)
+def _is_utf16(data: bytes) -> bool:
+    """Return whether text with NUL bytes is UTF-16: it starts with a byte order
+    mark, or one of every two bytes is NUL in ASCII text and the other never is."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = data[:2000]
+    if len(sample) < 4:
+        return False
+    even_zero = sample[0::2].count(0) / len(sample[0::2])
+    odd_zero = sample[1::2].count(0) / len(sample[1::2])
+    return max(even_zero, odd_zero) > 0.4 and min(even_zero, odd_zero) < 0.05

@@ -19,6 +19,7 @@ from pfcrm_core.errors import ImportRejected
 from pfcrm_core.i18n import translate
 from pfcrm_core.ingest.changes import (CHANGED, NEW, UNCHANGED, classify_changes,
                                        values_equal)
+from pfcrm_core.ingest.dates import DATE_ORDERS, MONTH_FIRST
 from pfcrm_core.ingest.issues import ERROR, Issue
 from pfcrm_core.ingest.layout import SheetLayout, detect_layout, remap_layout
 from pfcrm_core.ingest.pipeline import import_layouts
@@ -68,6 +69,10 @@ class UploadPlan:
         Data rows below the header.
     sha256 : str
         Hash of the file's bytes, for the import log.
+    ambiguous_dates : dict
+        Column position to the order ("dmy", "mdy" or "ymd") used for the dates of
+        that column whose values do not show their order, such as "05/03/2024".
+        Pass another order in ``date_orders`` of :func:`prepare_import`.
     """
 
     table_name: str
@@ -88,6 +93,7 @@ class UploadPlan:
     previous: pd.DataFrame = field(default_factory=pd.DataFrame)
     rows_in_file: int = 0
     sha256: str = ""
+    ambiguous_dates: dict[int, str] = field(default_factory=dict)
 
     def notes_text(self, lang: str = "en") -> list[str]:
         """Return each warning as a sentence in ``lang``."""
@@ -119,6 +125,29 @@ class UploadPlan:
                                 _text(old.get(name)), _text(value)])
         return pd.DataFrame(records, columns=columns)
 
+    def updated_keys(self, limit: int = 5) -> str:
+        """Return the keys of the first ``limit`` rows in ``updates``, joined by
+        commas, with "…" when there are more."""
+        key = list(get_table(self.table_name).key)
+        labels = [" / ".join(_key(row, key))
+                  for row in self.updates.head(limit).to_dict("records")]
+        more = ", …" if len(self.updates) > limit else ""
+        return ", ".join(labels) + more
+
+    def skipped_rows(self, lang: str = "en") -> list[dict]:
+        """Return each row with problems once, with every reason, in row order.
+
+        These rows are left out when the import runs with ``skip_invalid``.
+        """
+        rows: dict[tuple, dict] = {}
+        for problem in self.problems:
+            if problem.row is None:
+                continue
+            entry = rows.setdefault((problem.sheet, problem.row), {
+                "sheet": problem.sheet, "row": problem.row, "reasons": []})
+            entry["reasons"].append(problem.message(lang))
+        return list(rows.values())
+
     def summary(self, lang: str = "en") -> str:
         """Return one line: file, sheet, header row and row counts."""
         return translate("ingest.upload.summary", lang, file=self.file_name,
@@ -149,7 +178,9 @@ class ImportResult:
 def prepare_import(source: Source, table_name: str, store, *,
                    file_name: str | None = None, sheet: str | None = None,
                    header_row: int | None = None,
-                   mapping: dict[int, str | None] | None = None) -> UploadPlan:
+                   mapping: dict[int, str | None] | None = None,
+                   date_orders: dict[int, str] | None = None,
+                   default_date_order: str = MONTH_FIRST) -> UploadPlan:
     """Read a file as ``table_name`` and compare its rows with ``store``.
 
     Parameters
@@ -168,6 +199,12 @@ def prepare_import(source: Source, table_name: str, store, *,
     mapping : dict, optional
         Column position (0-based) to canonical column name, or None to ignore the
         column. Replaces the mapping found from the headers.
+    date_orders : dict, optional
+        Column position (0-based) to "dmy", "mdy" or "ymd": how to read dates such
+        as "05/03/2024" in that column. Dates that show their order ("25/12/2023",
+        "2024年3月5日", "2024-03-05") are read as written whatever is chosen.
+    default_date_order : {"mdy", "dmy", "ymd"}, default "mdy"
+        Order for such dates in the other columns, where no value shows the order.
 
     Raises
     ------
@@ -175,8 +212,11 @@ def prepare_import(source: Source, table_name: str, store, *,
         When the file cannot be read.
     KeyError
         When ``table_name`` or ``sheet`` is unknown.
+    ValueError
+        When a date order is not "dmy", "mdy" or "ymd".
     """
     table = get_table(table_name)
+    _check_orders(date_orders, default_date_order)
     workbook = read_source(source, file_name)
     choices = [s.name for s in workbook.sheets if not s.is_empty and not s.hidden]
     layout = _choose_layout(workbook, table.name, sheet, header_row)
@@ -192,8 +232,10 @@ def prepare_import(source: Source, table_name: str, store, *,
                                      "table": table.name,
                                      "columns": ", ".join(layout.missing_required)}))
     else:
+        plan.issues += layout.sheet.issues
         references = ReferenceIndex.from_store(store)
-        plan.tables = import_layouts([layout], references)
+        plan.tables = import_layouts([layout], references, date_orders=date_orders,
+                                     default_date_order=default_date_order)
         classify_changes(plan, store)
     previous = _stored_rows(store, plan.tables[0]) if plan.tables else None
     return _upload_plan(workbook, table.name, choices, layout, plan, previous,
@@ -247,9 +289,20 @@ def check_import(plan: UploadPlan, *, skip_invalid: bool = False,
             [p.message() for p in plan.problems])
     if not plan.updates.empty and not confirm_updates:
         raise ImportRejected(translate("ingest.upload.updates_unconfirmed",
-                                       count=len(plan.updates)))
+                                       count=len(plan.updates),
+                                       keys=plan.updated_keys()))
     return ImportResult(None, plan.table_name, len(plan.inserts), len(plan.updates),
                         plan.unchanged, rejected_rows)
+
+
+def _check_orders(date_orders: dict[int, str] | None, default: str) -> None:
+    """Raise ValueError naming a date order that is not one of DATE_ORDERS."""
+    for where, order in [("default_date_order", default),
+                         *((f"date_orders[{k}]", v) for k, v in
+                           (date_orders or {}).items())]:
+        if order not in DATE_ORDERS:
+            raise ValueError(f"{where} is {order!r}; use one of "
+                             f"{', '.join(DATE_ORDERS)}")
 
 
 def _choose_layout(workbook: Workbook, table: str, sheet: str | None,
@@ -295,6 +348,7 @@ def _upload_plan(workbook: Workbook, table_name: str, choices: list[str],
     upload.unchanged = int((part.status == UNCHANGED).sum())
     upload.previous = previous if previous is not None else pd.DataFrame()
     upload.rows_in_file = part.rows_read
+    upload.ambiguous_dates = dict(part.ambiguous_dates)
     return upload
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
+from pfcrm_core.ingest.categories import Vocabulary
 from pfcrm_core.ingest.dates import (MONTH_FIRST, day_month_evidence, is_ambiguous,
                                      read_date)
 from pfcrm_core.ingest.numbers import CellError, looks_decimal_comma, read_number
-from pfcrm_core.ingest.vocabulary import (CATEGORY_SYNONYMS, FALSE_WORDS,
-                                          FORMULA_ERRORS, NULL_TOKENS,
+from pfcrm_core.ingest.vocabulary import (FALSE_WORDS, FORMULA_ERRORS, NULL_TOKENS,
                                           NUMERIC_NULL_TOKENS, TRUE_WORDS,
                                           clean_text, fold)
 from pfcrm_core.schema import Column
@@ -56,10 +56,13 @@ class ColumnFormat:
     percent : bool, default False
         For ``share`` and ``bps`` columns: plain numbers are percents, so 5 means
         0.05 (share) or 500 bp (bps).
-    date_order : {"dmy", "mdy"} or None
-        Order for ambiguous day/month text; None rejects such cells.
+    date_order : {"dmy", "mdy", "ymd"} or None
+        Order for day/month/year text whose parts do not show it ("05/03/2024");
+        None rejects such cells.
     decimal_comma : bool, default False
         Commas are decimal marks ("1.234,5").
+    vocabulary : Vocabulary or None
+        Canonical values of a category column and the names that map to them.
     """
 
     column: Column
@@ -67,13 +70,16 @@ class ColumnFormat:
     percent: bool = False
     date_order: str | None = MONTH_FIRST
     decimal_comma: bool = False
-    synonyms: dict = field(default_factory=dict)
+    vocabulary: Vocabulary | None = None
 
 
 @dataclass(frozen=True)
 class Cell:
     """A converted cell: the value, a warning code or None, and a currency read
-    from a money cell ("¥", "USD") or None."""
+    from a money cell ("¥", "USD") or None.
+
+    The warning ``category_new`` marks a category value outside the column's
+    vocabulary, stored in its folded form."""
 
     value: object
     warning: str | None = None
@@ -108,7 +114,10 @@ def is_formula_error(raw: object) -> bool:
 
 
 def infer_format(column: Column, cells: Iterable[object], scale: float = 1.0,
-                 percent: bool | None = None) -> tuple[ColumnFormat, list[str]]:
+                 percent: bool | None = None, *, date_order: str | None = None,
+                 default_date_order: str = MONTH_FIRST,
+                 vocabulary: Vocabulary | None = None
+                 ) -> tuple[ColumnFormat, list[str]]:
     """Settle how a column's cells are read, from all its non-empty cells.
 
     Parameters
@@ -122,13 +131,22 @@ def infer_format(column: Column, cells: Iterable[object], scale: float = 1.0,
     percent : bool or None
         True when the header marks the column as percent, False when it marks it as
         fractions or basis points, None to decide from the values.
+    date_order : {"dmy", "mdy", "ymd"}, optional
+        Order chosen by the analyst for dates such as "05/03/2024" in this column.
+        It wins over the order the values show.
+    default_date_order : {"dmy", "mdy", "ymd"}, default "mdy"
+        Order for such dates when neither ``date_order`` nor the column's other
+        values settle it.
+    vocabulary : Vocabulary, optional
+        For category columns: the canonical values and their names.
 
     Returns
     -------
     format : ColumnFormat
     warnings : list of str
-        Codes of the assumptions made: ``percent_assumed``, ``date_order_assumed``,
-        ``date_order_mixed``, ``decimal_comma_assumed``.
+        Codes of the assumptions made: ``percent_assumed``, ``date_order_assumed``
+        (the default order was used), ``date_order_chosen`` (``date_order`` was
+        used), ``date_order_mixed``, ``decimal_comma_assumed``.
     """
     distinct = {(type(c), c) for c in cells}
     texts = [c for _, c in distinct if isinstance(c, str)
@@ -137,12 +155,12 @@ def infer_format(column: Column, cells: Iterable[object], scale: float = 1.0,
                and not isinstance(c, bool) and not math.isnan(c)]
     warnings: list[str] = []
     decimal_comma = _infer_decimal_comma(column, texts, warnings)
-    date_order = _infer_date_order(column, texts, warnings)
+    order = _infer_date_order(column, texts, date_order, default_date_order,
+                              warnings)
     if percent is None:
         percent = _infer_percent(column, texts, numbers, decimal_comma, warnings)
-    synonyms = CATEGORY_SYNONYMS.get(column.name, {})
-    return ColumnFormat(column, scale, percent, date_order, decimal_comma,
-                        synonyms), warnings
+    return ColumnFormat(column, scale, percent, order, decimal_comma,
+                        vocabulary), warnings
 
 
 def convert(fmt: ColumnFormat, raw: object) -> Cell:
@@ -162,7 +180,7 @@ def convert(fmt: ColumnFormat, raw: object) -> Cell:
     if kind == "text":
         return Cell(_to_text(raw))
     if kind == "category":
-        return Cell(_to_category(fmt, raw))
+        return _to_category(fmt, raw)
     if kind == "date":
         value, warning = read_date(raw, fmt.date_order)
         return Cell(value, warning)
@@ -199,15 +217,27 @@ def _to_text(raw: object) -> str:
     return str(raw).strip()
 
 
-def _to_category(fmt: ColumnFormat, raw: object) -> str:
-    """Map a category cell to its canonical lower-case value."""
+def _to_category(fmt: ColumnFormat, raw: object) -> Cell:
+    """Map a category cell to its canonical lower-case value.
+
+    A value outside an open vocabulary is kept in its folded form with the warning
+    ``category_new``. Outside a strict vocabulary or the column's ``allowed``
+    values, it is rejected.
+    """
     text = _to_text(raw)
-    key = fold(text)
-    value = fmt.synonyms.get(key, key)
+    vocabulary = fmt.vocabulary
+    value = vocabulary.lookup(text) if vocabulary is not None else None
+    if value is not None:
+        return Cell(value)
+    value = fold(text)
     allowed = fmt.column.allowed
-    if allowed is not None and value not in allowed:
+    if allowed is not None:
+        if value in allowed:
+            return Cell(value)
         raise CellError("not_allowed", allowed=", ".join(allowed))
-    return value
+    if vocabulary is not None and vocabulary.strict:
+        raise CellError("not_allowed", allowed=", ".join(vocabulary.known))
+    return Cell(value, "category_new" if vocabulary is not None else None)
 
 
 def _to_bool(raw: object) -> bool:
@@ -273,20 +303,26 @@ def _infer_decimal_comma(column: Column, texts: list[str],
     return True
 
 
-def _infer_date_order(column: Column, texts: list[str],
-                      warnings: list[str]) -> str | None:
-    """Decide day-first or month-first from cells whose order is certain."""
+def _infer_date_order(column: Column, texts: list[str], chosen: str | None,
+                      default: str, warnings: list[str]) -> str | None:
+    """Decide the order of day/month/year text: the analyst's choice, else the order
+    that cells such as "25/12/2023" show, else ``default``."""
     if column.kind != "date":
         return MONTH_FIRST
+    ambiguous = any(is_ambiguous(t) for t in texts)
+    if chosen is not None:
+        if ambiguous:
+            warnings.append("date_order_chosen")
+        return chosen
     orders = {day_month_evidence(t) for t in texts} - {None}
     if len(orders) == 1:
         return orders.pop()
     if len(orders) == 2:
         warnings.append("date_order_mixed")
         return None
-    if any(is_ambiguous(t) for t in texts):
+    if ambiguous:
         warnings.append("date_order_assumed")
-    return MONTH_FIRST
+    return default
 
 
 def _infer_percent(column: Column, texts: list[str], numbers: list[float],

@@ -1,8 +1,8 @@
-"""Words that spreadsheets use for empty cells, units, currencies and category values.
+"""Words that spreadsheets use for empty cells, units, currencies and yes/no values.
 
 Everything here is matched after :func:`fold`, so full-width forms, letter case and
-surrounding spaces do not matter. Category synonyms map what analysts type (English
-or Chinese) to the canonical lower-case values that ``pfcrm_core.schema`` allows.
+surrounding spaces do not matter. The values of category columns and their names
+are in :mod:`pfcrm_core.ingest.categories`.
 """
 
 from __future__ import annotations
@@ -117,37 +117,3 @@ FALSE_WORDS = frozenset({
     "no", "n", "false", "f", "0", "否", "不", "无", "×", "✗", "✘", "未违约", "正常",
     "0.0", "没有",
 })
-
-# Values of category columns: analysts' words mapped to the canonical value.
-# A column missing here keeps its folded text as the value.
-CATEGORY_SYNONYMS: dict[str, dict[str, str]] = {
-    "client_type": {
-        "bank": "bank", "banks": "bank", "lender": "bank", "银行": "bank",
-        "商业银行": "bank", "政策性银行": "bank", "开发性银行": "bank", "贷款人": "bank",
-        "dfi": "bank", "development bank": "bank", "multilateral": "bank",
-        "多边开发银行": "bank", "开发银行": "bank", "commercial bank": "bank",
-        "investor": "investor", "investors": "investor", "投资者": "investor",
-        "投资人": "investor", "投资方": "investor", "基金": "investor",
-        "fund": "investor", "equity investor": "investor", "财务投资人": "investor",
-        "sponsor": "sponsor", "sponsors": "sponsor", "发起人": "sponsor",
-        "发起方": "sponsor", "项目发起人": "sponsor", "股东": "sponsor",
-        "developer": "sponsor", "开发商": "sponsor",
-        "government": "government", "govt": "government", "gov": "government",
-        "government agency": "government", "public sector": "government",
-        "政府": "government", "政府机构": "government", "政府部门": "government",
-        "政府机关": "government", "地方政府": "government", "国家机构": "government",
-        "contractor": "contractor", "contractors": "contractor", "epc": "contractor",
-        "epc contractor": "contractor", "承包商": "contractor", "承包方": "contractor",
-        "总承包商": "contractor", "施工方": "contractor", "施工单位": "contractor",
-        "offtaker": "offtaker", "off-taker": "offtaker", "offtakers": "offtaker",
-        "purchaser": "offtaker", "承购方": "offtaker", "购电方": "offtaker",
-        "包销方": "offtaker", "采购方": "offtaker", "购买方": "offtaker",
-        "insurer": "insurer", "insurance": "insurer", "eca": "insurer",
-        "保险": "insurer", "保险公司": "insurer", "保险机构": "insurer",
-        "出口信用保险": "insurer", "信保": "insurer",
-        "advisor": "advisor", "adviser": "advisor", "advisors": "advisor",
-        "consultant": "advisor", "顾问": "advisor", "咨询": "advisor",
-        "财务顾问": "advisor", "法律顾问": "advisor", "咨询机构": "advisor",
-    },
-    "currency": dict(CURRENCY_WORDS),
-}

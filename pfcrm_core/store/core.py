@@ -137,20 +137,38 @@ class Store(CaseBookMixin):
             con.close()
 
     def _open_with_retry(self) -> duckdb.DuckDBPyConnection:
+        """Open the file, retrying while another process holds its lock.
+
+        Logs once when the wait starts and once when it ends, with the seconds
+        waited and the number of attempts, not once per attempt.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + self.busy_timeout
+        start = time.monotonic()
+        deadline = start + self.busy_timeout
         delay = 0.05
+        attempts = 0
         while True:
+            attempts += 1
             try:
-                return duckdb.connect(str(self.path))
+                con = duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
                 if not _LOCK_PATTERN.search(str(exc)):
                     raise
                 if time.monotonic() >= deadline:
+                    logger.warning("gave up opening %s after waiting %.1f s (%d "
+                                   "attempts): %s", self.path,
+                                   time.monotonic() - start, attempts, exc)
                     raise StoreBusyError(self._busy_message(exc)) from None
-                logger.info("database %s is locked, retrying in %.2f s", self.path, delay)
+                if attempts == 1:
+                    logger.info("database %s is locked by another process; retrying "
+                                "for up to %g s", self.path, self.busy_timeout)
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
+                continue
+            if attempts > 1:
+                logger.info("opened %s after waiting %.1f s (%d attempts)", self.path,
+                            time.monotonic() - start, attempts)
+            return con
 
     def _busy_message(self, exc: Exception) -> str:
         pid = _PID_PATTERN.search(str(exc))

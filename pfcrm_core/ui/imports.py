@@ -14,6 +14,9 @@ from .cache import clear_caches
 from .context import column_label, t
 
 _PLAN_KEY = "_import_plan_cache"
+# Plans kept in the session: the page's first plan and those of recent settings.
+_CACHED_PLANS = 4
+_DATE_ORDERS = ("mdy", "dmy", "ymd")
 
 
 def _plan_signature(content: bytes, file_name: str, table_name: str, options: dict,
@@ -27,19 +30,27 @@ def prepared_plan(store: Store, content: bytes, file_name: str, table_name: str,
                   **options):
     """Return the import plan for this upload, parsing the file only when something changed.
 
-    The plan is kept in the session, so reruns caused by unrelated widgets do not
+    The plans of the last few settings of this file are kept in the session, so
+    reruns caused by unrelated widgets, and going back to an earlier setting, do not
     parse a large file again.
     """
     from ..ingest import prepare_import
 
     signature = _plan_signature(content, file_name, table_name, options, store)
     cached = st.session_state.get(_PLAN_KEY)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
+    if not isinstance(cached, dict):
+        cached = {}
+    if signature in cached:
+        return cached[signature]
 
     with st.spinner(t("data.upload.reading", file=file_name)):
         plan = prepare_import(content, table_name, store, file_name=file_name, **options)
-    st.session_state[_PLAN_KEY] = (signature, plan)
+    # Plans of other files are dropped, and of this file the most recent are kept.
+    same_file = [(key, value) for key, value in cached.items()
+                 if key[:2] == signature[:2]]
+    recent = dict(same_file[-(_CACHED_PLANS - 1):])
+    recent[signature] = plan
+    st.session_state[_PLAN_KEY] = recent
     return plan
 
 
@@ -68,7 +79,8 @@ def rejection_reason(plan, skip_invalid: bool) -> str:
     if plan.problems and (not skip_invalid or any(p.row is None for p in plan.problems)):
         return t("data.upload.rejected_problems", file=plan.file_name,
                  count=len(plan.problems))
-    return t("data.upload.rejected_updates", count=len(plan.updates))
+    return t("data.upload.rejected_updates", count=len(plan.updates),
+             keys=plan.updated_keys(), box=t("data.upload.confirm_updates"))
 
 
 def mapping_editor(store: Store, plan, content: bytes, file_name: str, table_name: str):
@@ -92,6 +104,7 @@ def mapping_editor(store: Store, plan, content: bytes, file_name: str, table_nam
         ignore = t("data.mapping.ignore")
         labels = {name: f"{name} · {column_label(table.name, name)}"
                   for name in table.column_names}
+        layout_key = f"{key_base}_{options.get('sheet')}_{options['header_row']}"
         mapping = {}
         grid = st.columns(3)
         for position, (index, label) in enumerate(plan.source_columns):
@@ -99,16 +112,38 @@ def mapping_editor(store: Store, plan, content: bytes, file_name: str, table_nam
             mapping[index] = grid[position % 3].selectbox(
                 label, choices, index=choices.index(current) if current in choices else 0,
                 format_func=lambda c: ignore if c is None else labels[c],
-                key=f"map_{key_base}_{options.get('sheet')}_{options['header_row']}_{index}")
+                key=f"map_{layout_key}_{index}")
+        date_orders = date_order_choices(plan, layout_key)
 
     unchanged_layout = (options.get("sheet", plan.sheet) == plan.sheet
                         and options["header_row"] == plan.header_row)
-    if unchanged_layout and mapping == plan.mapping:
+    used = {index: name for index, name in mapping.items() if name}
+    if unchanged_layout and used == plan.mapping and (
+            date_orders == plan.ambiguous_dates):
         return plan
     if not unchanged_layout:
         return prepared_plan(store, content, file_name, table_name, **options)
-    return prepared_plan(store, content, file_name, table_name, mapping=mapping,
-                         **options)
+    if used != plan.mapping:
+        options["mapping"] = mapping
+    if date_orders != plan.ambiguous_dates:
+        options["date_orders"] = date_orders
+    return prepared_plan(store, content, file_name, table_name, **options)
+
+
+def date_order_choices(plan, layout_key: str) -> dict[int, str]:
+    """Offer a date order for each column with dates such as 05/03/2024; return the
+    chosen order by column position."""
+    headers = dict(plan.source_columns)
+    chosen = {}
+    for index, current in sorted(plan.ambiguous_dates.items()):
+        header = headers.get(index, f"#{index + 1}")
+        chosen[index] = st.selectbox(
+            t("data.mapping.date_order", column=header), _DATE_ORDERS,
+            index=_DATE_ORDERS.index(current),
+            format_func=lambda order: t(f"ingest.date_order.{order}"),
+            help=t("data.mapping.date_order_help"),
+            key=f"date_order_{layout_key}_{index}")
+    return chosen
 
 
 def import_message(result, table_name: str) -> str:

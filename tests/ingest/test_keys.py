@@ -86,19 +86,24 @@ def test_duplicate_keys_across_sheets():
     found = [(i.code, i.sheet, i.row) for i in issues]
     assert found == [("duplicate_row", "two", 10), ("conflicting_key", "one", 3),
                      ("conflicting_key", "two", 11)]
-    assert issues[0].params == {"key": "A", "first": 2}
-    assert issues[1].params == {"key": "B", "rows": "3, 11"}
+    assert (issues[0].column, issues[0].value) == ("client_id", "A")
+    assert issues[0].params == {"first": 2}
+    assert (issues[1].column, issues[1].value) == ("client_id", "B")
+    assert issues[1].params == {"rows": "3, 11"}
     assert rejected == {"one": {3}, "two": {10, 11}}
 
 
-def test_duplicate_keys_ignore_rejected_rows():
+def test_duplicate_keys_include_rejected_rows():
     table = get_table("clients")
     frame = _frame("clients", [{"client_id": "A", "name": "Alpha"},
                                {"client_id": "A", "name": "Other"},
                                {"client_id": None, "name": "No id"},
                                {"client_id": None, "name": "No id"}])
     rejected = {"s": {3}}
-    issues = find_duplicate_keys(table, [("s", frame)], rejected)
+    issues = find_duplicate_keys(table, [("s", frame)], rejected,
+                                 {"s": {"client_id": "客户编号"}})
 
-    assert issues == []
-    assert rejected == {"s": {3}}
+    found = [(i.code, i.row, i.column, i.value) for i in issues]
+    assert found == [("conflicting_key", 2, "客户编号", "A"),
+                     ("conflicting_key", 3, "客户编号", "A")]
+    assert rejected == {"s": {2, 3}}

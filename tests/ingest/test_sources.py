@@ -101,7 +101,7 @@ def test_csv_saved_as_xlsx_name(tmp_path):
     (b"PK\x03\x04broken", "is damaged"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
      + "EncryptionInfo".encode("utf-16-le"), "password-protected"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "PNG image"),
     (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:'
      b'spreadsheet">', "Excel 2003 XML"),
 ])
@@ -156,7 +156,7 @@ def test_uncached_formulas_and_error_cells(tmp_path):
 
     uncached = [i for i in plan.warnings if i.code == "formulas_uncached"]
     assert len(uncached) == 1
-    assert uncached[0].params == {"count": 1}
+    assert uncached[0].params == {"count": 1, "cells": "C2"}
     errors = [(i.code, i.row, i.value) for i in plan.errors]
     assert errors == [("formula_error", 3, "#DIV/0!")]
 
@@ -175,3 +175,55 @@ def test_two_row_header_with_vertical_merge(xlsx):
     assert part.header_row == 2
     assert part.frame.at[3, "total_cost"] == pytest.approx(1.25e9)
     assert part.frame.at[3, "funded_amount"] == pytest.approx(3e8)
+
+
+def _zip_with(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "x")
+    return buffer.getvalue()
+
+
+# The first bytes of a 1x1 PNG, as in a picture renamed to .csv.
+_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00\x00\x00\x01" * 2 + b"\x08\x06" \
+    + b"\x00" * 60
+
+
+@pytest.mark.parametrize("content, pattern", [
+    (_PNG, "image.csv is a PNG image, not a table; upload the Excel or CSV file"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "is a JPEG image"),
+    (b"GIF89a\x01\x00\x01\x00\x00\x00", "is a GIF image"),
+    (b"%PDF-1.4\n", "is a PDF"),
+    (_zip_with("word/document.xml"), "is a Word document, not a spreadsheet"),
+    (_zip_with("ppt/presentation.xml"), "is a PowerPoint document"),
+    (_zip_with("data/clients.csv"), "is a ZIP archive; extract it"),
+    (b"7z\xbc\xaf\x27\x1c\x00\x04", "is a 7z archive"),
+    (b"Rar!\x1a\x07\x01\x00", "is a RAR archive"),
+    (b"MZ\x90\x00\x03\x00\x00\x00", "is a Windows program"),
+    (b"\x7fELF\x02\x01\x01\x00", "is a Linux \\(ELF\\) program"),
+    (b"client_id,name\nA,\x00\x00\x01Alpha\n", "binary file of an unknown type"),
+])
+def test_binary_content_named(tmp_path, content, pattern):
+    path = tmp_path / "image.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=pattern):
+        read_source(path)
+
+
+def test_png_message_in_chinese(tmp_path):
+    path = tmp_path / "图片.csv"
+    path.write_bytes(_PNG)
+    with pytest.raises(ImportFileError, match="PNG") as caught:
+        read_source(path)
+    assert error_message(caught.value, "zh").startswith("图片.csv 是 PNG 图片，不是表格")
+
+
+@pytest.mark.parametrize("content", [
+    "MZ-1,Mz Bank\nMZ-2,Other\n".encode(),
+    "BM,name\n1,2\n".encode("utf-16"),
+])
+def test_text_with_binary_prefix_still_reads(tmp_path, content):
+    path = tmp_path / "text.csv"
+    path.write_bytes(content)
+    assert read_source(path).format == "csv"

@@ -52,7 +52,8 @@ def test_reimport_unchanged_then_update(store):
     assert updates.to_dict("records") == [{"Key": "K-2", "Column": "name",
                                            "Stored value": "Harbour Fund",
                                            "New value": "Harbour Capital"}]
-    with pytest.raises(ImportRejected, match="1 rows would replace stored rows"):
+    with pytest.raises(ImportRejected,
+                       match=r"would replace stored rows with other values: 1 \(K-2\)"):
         commit_import(plan, store)
     assert commit_import(plan, store, confirm_updates=True).updated == 1
     assert store.read_table("clients")["name"].tolist()[1] == "Harbour Capital"

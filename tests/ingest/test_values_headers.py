@@ -6,6 +6,7 @@ import pytest
 
 from pfcrm_core.ingest.headers import HeaderIndex, split_header
 from pfcrm_core.ingest.numbers import CellError
+from pfcrm_core.ingest.categories import column_vocabulary
 from pfcrm_core.ingest.values import convert, infer_format, is_null
 from pfcrm_core.schema import get_table
 
@@ -86,12 +87,14 @@ def test_date_order_from_evidence():
     ("保险公司", "insurer"), ("财务顾问", "advisor"), ("  SPONSOR ", "sponsor"),
 ])
 def test_client_type_synonyms(raw, expected):
-    fmt, _ = infer_format(CLIENTS.column("client_type"), [raw])
+    fmt, _ = infer_format(CLIENTS.column("client_type"), [raw],
+                          vocabulary=column_vocabulary("clients", "client_type"))
     assert convert(fmt, raw).value == expected
 
 
 def test_client_type_rejects_unknown():
-    fmt, _ = infer_format(CLIENTS.column("client_type"), ["hedge"])
+    fmt, _ = infer_format(CLIENTS.column("client_type"), ["hedge"],
+                          vocabulary=column_vocabulary("clients", "client_type"))
     with pytest.raises(CellError, match="not_allowed") as caught:
         convert(fmt, "hedge")
     assert "offtaker" in caught.value.params["allowed"]
