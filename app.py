@@ -34,6 +34,8 @@ pages = {
                 icon=":material/category:", url_path="segments"),
         st.Page("pages/models/risk.py", title=t("risk_page.nav_title"),
                 icon=":material/shield:", url_path="risk"),
+        st.Page("pages/models/network.py", title=t("network_page.title"),
+                icon=":material/hub:", url_path="network"),
         st.Page("pages/models/feedback.py", title=t("feedback_page.title"),
                 icon=":material/forum:", url_path="feedback"),
     ],

@@ -66,3 +66,13 @@ def test_node_order_does_not_matter():
 def test_bad_resolution_rejected():
     with pytest.raises(NetworkError, match="resolution must be a positive number"):
         detect_communities(nx.karate_club_graph(), resolution=0)
+
+
+def test_graph_without_edges_has_zero_modularity():
+    G = nx.Graph()
+    G.add_nodes_from(["A", "B", "C"])
+
+    result = detect_communities(G, seed=42)
+
+    assert result.modularity == 0.0
+    assert len(result.communities) == 3

@@ -33,7 +33,7 @@ class CommunityResult:
         Community number of each node, indexed by node.
     modularity : float
         Newman's modularity of the partition with the same edge weight and
-        resolution.
+        resolution; 0 for a graph without edges.
     weight : str or None
         Edge attribute used as weight.
     seed : int
@@ -107,8 +107,12 @@ def detect_communities(G: nx.Graph, *, weight: str | None = "strength",
     parts = [sorted(found_part) for found_part in found]
     parts.sort(key=lambda part: (-len(part), part[0]))
     communities = [[nodes[i] for i in part] for part in parts]
-    modularity = nx.community.modularity(integer_graph, [set(p) for p in parts],
-                                         weight=weight, resolution=resolution)
+    # Modularity is undefined without edge weight (networkx divides by it), and
+    # every node is then its own community, so it is reported as 0.
+    modularity = 0.0
+    if integer_graph.size(weight=weight) > 0:
+        modularity = nx.community.modularity(integer_graph, [set(p) for p in parts],
+                                             weight=weight, resolution=resolution)
 
     membership = pd.Series(
         {node: number for number, part in enumerate(communities) for node in part},

@@ -3,9 +3,10 @@
 Three views pick what to draw, each at most ``MAX_NODES`` nodes by default:
 ``view_top_clients`` (the most important clients), ``view_ego`` (one client and
 its neighbours) and ``view_communities`` (one node per community).
-``render_html`` lays the view out on the server (``networkx.spring_layout`` with a
-fixed seed, positions passed as x/y, physics off), so the page is a pure function
-of its inputs and can be cached.
+``render_html`` lays the view out on the server: ``networkx.spring_layout`` with a
+fixed seed places the largest component, and the other components are packed in
+rows below it. Positions are passed as x/y with physics off, so the page is a
+pure function of its inputs and can be cached.
 
 Offline: pyvis 0.3.2 with ``cdn_resources="in_line"`` inlines vis-network 9.1.2
 but still links Bootstrap from cdn.jsdelivr.net, so every ``<script>`` and
@@ -46,6 +47,10 @@ MAX_NODES = 300
 MAX_EDGES = 2000
 SEED = 42
 LABEL_CHARACTERS = 28
+# Spacing in pixels of the small components packed below the largest one.
+CELL = 60.0
+# Smallest layout pull of a tie, as a share of the pull of a tie of strength 100.
+LAYOUT_FLOOR = 0.2
 
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
            "#b07aa1", "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8")
@@ -60,6 +65,15 @@ _EXTERNAL_TAG = re.compile(
 _EXTERNAL_REFERENCE = re.compile(r"\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
                                  re.IGNORECASE)
 _HTML_TOOLTIP = "popup.innerHTML = nodeData[0].title;"
+# vis-network fits the view to the frame's size when it first draws. A frame that
+# is sized later (Streamlit sets the iframe height after loading it) would show
+# the nodes small and off-centre, so the view is fitted again on load and resize.
+_REFIT_SCRIPT = """
+<script>
+  function refit() { if (typeof network !== "undefined") { network.fit(); } }
+  window.addEventListener("load", refit);
+  window.addEventListener("resize", refit);
+</script>"""
 
 
 @dataclass
@@ -251,10 +265,14 @@ def render_html(view: nx.Graph, *, color_by: str = "community",
                     color=EDGE_COLOUR)
         net.edges.append(edge.options)
     net.toggle_physics(False)
+    # Dynamic smooth edges add a hidden support node per edge. Straight lines draw
+    # thousands of edges faster, and the fixed layout was computed for them.
+    net.options.edges.smooth.enabled = False
 
     legend = colour_legend + _other_legend(view, size_by, lang)
     page = _offline(net.generate_html())
-    page = page.replace("</body>", _legend_html(legend) + "\n</body>", 1)
+    page = page.replace("</body>", _legend_html(legend) + _REFIT_SCRIPT + "\n</body>",
+                        1)
     return NetworkPicture(html=page, legend=legend, nodes=len(nodes),
                           edges=len(edges), positions=positions)
 
@@ -279,20 +297,85 @@ def _layout(view: nx.Graph, nodes: list, seed: int) -> dict:
         return {}
     ordered = nx.Graph()
     ordered.add_nodes_from(nodes)
-    ordered.add_edges_from(sorted(((u, v, {"strength": d.get("strength", 1.0)})
-                                   for u, v, d in view.edges(data=True)),
-                                  key=lambda e: (str(e[0]), str(e[1]))))
-    scale = 120.0 * math.sqrt(len(nodes)) + 100.0
-    found = nx.spring_layout(ordered, weight="strength", seed=seed, scale=scale)
+    # The layout pulls ends together in proportion to ``pull``. Its floor keeps a
+    # node whose only tie is nearly 0 from drifting to the edge of the picture.
+    ordered.add_edges_from(sorted(
+        ((u, v, {"pull": LAYOUT_FLOOR + (1.0 - LAYOUT_FLOOR)
+                 * min(max(_number(d.get("strength", 100.0)), 0.0), 100.0) / 100.0})
+         for u, v, d in view.edges(data=True)),
+        key=lambda e: (str(e[0]), str(e[1]))))
+
+    # A spring layout of several components pushes the small ones far out, which
+    # shrinks the largest to a dot once the picture is zoomed to fit. So the
+    # largest component is laid out alone and the others are packed in rows of
+    # cells below it.
+    components = sorted((sorted(c, key=str) for c in nx.connected_components(ordered)),
+                        key=lambda c: (-len(c), str(c[0])))
+    main = components[0]
+    scale = 120.0 * math.sqrt(len(main)) + 100.0
+    found = _spring(ordered, main, seed, scale)
+    if len(components) > 1:
+        points = np.array(list(found.values()), dtype=float)
+        found.update(_pack(ordered, components[1:], seed,
+                           left=points[:, 0].min(), top=points[:, 1].max() + CELL,
+                           width=points[:, 0].max() - points[:, 0].min()))
     return {n: (round(float(found[n][0]), 2), round(float(found[n][1]), 2))
             for n in nodes}
+
+
+def _spring(G: nx.Graph, component: list, seed: int, scale: float) -> dict:
+    if len(component) == 1:
+        return {component[0]: np.zeros(2)}
+    found = nx.spring_layout(G.subgraph(component), weight="pull", seed=seed,
+                             scale=scale)
+    return _pull_in_outliers(found, scale)
+
+
+def _pull_in_outliers(found: dict, scale: float) -> dict:
+    """Move nodes far beyond the 95th-percentile radius in to 1.25 times it.
+
+    A leaf tied to a hub settles far out in the spring layout, and the zoom that
+    fits it shrinks everything else.
+    """
+    nodes = list(found)
+    points = np.array([found[n] for n in nodes], dtype=float)
+    centre = np.median(points, axis=0)
+    radius = np.linalg.norm(points - centre, axis=1)
+    limit = 1.25 * np.quantile(radius, 0.95)
+    if limit <= 0:
+        return found
+    factor = np.minimum(1.0, limit / np.maximum(radius, 1e-9))
+    points = centre + (points - centre) * factor[:, None]
+    points *= scale / max(np.abs(points).max(), 1e-9)
+    return dict(zip(nodes, points))
+
+
+def _pack(G: nx.Graph, components: list, seed: int, *, left: float, top: float,
+          width: float) -> dict:
+    """Place each component in its own cell, row by row, below ``top``.
+
+    vis-network's y axis points down, so rows below have larger y.
+    """
+    found = {}
+    x, y, row_height = left, top, 0.0
+    for component in components:
+        radius = 30.0 * math.sqrt(len(component)) if len(component) > 1 else 0.0
+        size = 2 * radius + CELL
+        if x > left and x + size > left + max(width, size):
+            x, y, row_height = left, y + row_height, 0.0
+        for node, (px, py) in _spring(G, component, seed, radius).items():
+            found[node] = (x + radius + px, y + radius + py)
+        x += size
+        row_height = max(row_height, size)
+    return found
 
 
 def _colours(view: nx.Graph, nodes: list, color_by: str, lang: str
              ) -> tuple[dict, list[dict]]:
     values = {n: view.nodes[n].get(color_by) for n in nodes
               if view.nodes[n].get("node_type") != "staff"}
-    categories = sorted({v for v in values.values() if _present(v)}, key=str)
+    categories = sorted({v for v in values.values() if _present(v)},
+                        key=_category_order)
     palette = {value: PALETTE[i % len(PALETTE)] for i, value in enumerate(categories)}
     colours = {}
     for node in nodes:
@@ -405,6 +488,13 @@ def _category_label(color_by: str, value, lang: str) -> str:
     if color_by == "community":
         return translate("network.legend.community", lang, number=int(value) + 1)
     return str(value)
+
+
+def _category_order(value) -> tuple:
+    # Community numbers sort as numbers (2 before 10), labels as text.
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return 0, float(value), ""
+    return 1, 0.0, str(value)
 
 
 def _sum_attribute(G: nx.Graph, nodes: list, attribute: str) -> float:
