@@ -10,6 +10,7 @@ import streamlit as st
 
 from pfcrm_core.errors import PfcrmError
 from pfcrm_core.ui import active_store, render_sidebar, show_error, t
+from pfcrm_core.ui.profile import render_client_search
 
 FAVICON = Path(__file__).parent / "pfcrm_core" / "ui" / "static" / "favicon.png"
 
@@ -24,6 +25,8 @@ pages = {
     t("app.section.dashboard"): [
         st.Page("pages/dashboard/overview.py", title=t("app.page.overview"),
                 icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/dashboard/profile.py", title=t("profile.title"),
+                icon=":material/person_search:", url_path="profile"),
     ],
     t("app.section.models"): [
         st.Page("pages/models/clv.py", title=t("app.page.clv"),
@@ -47,6 +50,7 @@ pages = {
 
 page = st.navigation(pages, position="sidebar")
 render_sidebar(active_store())
+render_client_search()
 try:
     page.run()
 except PfcrmError as exc:

@@ -20,9 +20,9 @@ from pfcrm_core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
-PAGES = ["pages/dashboard/overview.py", "pages/data/manage.py", "pages/models/clv.py",
-         "pages/models/satisfaction.py", "pages/models/segments.py", "pages/models/risk.py",
-         "pages/models/feedback.py"]
+PAGES = ["pages/dashboard/overview.py", "pages/dashboard/profile.py",
+         "pages/data/manage.py", "pages/models/clv.py", "pages/models/satisfaction.py",
+         "pages/models/segments.py", "pages/models/risk.py", "pages/models/feedback.py"]
 TIMEOUT = 120
 
 
@@ -69,6 +69,8 @@ def _submit(app: AppTest) -> None:
 def _texts(app: AppTest) -> str:
     parts = [element.value for element in app.markdown]
     parts += [element.value for element in app.title]
+    parts += [element.value for element in app.header]
+    parts += [element.value for element in app.subheader]
     parts += [element.value for element in app.caption]
     parts += [element.value for element in app.info]
     parts += [element.value for element in app.success]
@@ -333,3 +335,14 @@ def test_changed_records_rejection_names_keys(empty_db):
     assert not app.exception
     assert "(1: K-1)" in app.error[0].value
     assert "tick the box “Apply the changes" in app.error[0].value
+
+
+def test_sidebar_search_opens_profile(demo_copy):
+    app = _open()
+
+    app.text_input[0].input("ｈｅｒｏｎｒｅａｃｈ").run()
+    next(b for b in app.button if "C\\-0243" in b.label or "C-0243" in b.label).click().run()
+
+    assert not app.exception
+    assert app.query_params.get("client") in ("C-0243", ["C-0243"])
+    assert "Heronreach Pension Fund" in _texts(app)
