@@ -19,6 +19,9 @@ CHANNEL_SHARES = (0.25, 0.30, 0.35, 0.10)
 # Share of interactions by the client's own relationship manager.
 MANAGER_SHARE = 0.7
 
+# How strongly contact follows a client's size: larger clients are seen more often.
+CONTACT_SCALE_POWER = 1.0
+
 # Days of contact after a lapsed client's last transaction.
 WIN_BACK_DAYS = 120
 
@@ -47,9 +50,12 @@ def generate_interactions(rng: np.random.Generator, clients: pd.DataFrame,
     as_of = reference.AS_OF.to_datetime64()
     contact_to = np.minimum(active_to + np.timedelta64(WIN_BACK_DAYS, "D"), as_of)
     span_days = (contact_to - active_from) / np.timedelta64(1, "D")
-    weight = (span_days + 30.0) * clients["scale"].to_numpy() ** 0.5
+    weight = (span_days + 30.0) * clients["scale"].to_numpy() ** CONTACT_SCALE_POWER
     owner = rng.choice(len(clients), size=INTERACTION_COUNT, p=weight / weight.sum())
-    offsets = np.floor(rng.random(INTERACTION_COUNT) * (span_days[owner] + 1))
+    # Contact grows over a relationship's life: the density of a date rises with the
+    # square of the time since the first contact, so recent months are the busiest.
+    position = rng.random(INTERACTION_COUNT) ** (1.0 / 3.0)
+    offsets = np.floor(position * (span_days[owner] + 1))
     dates = active_from[owner] + offsets.astype("timedelta64[D]")
 
     # Staff: the relationship manager mostly, otherwise a colleague.
