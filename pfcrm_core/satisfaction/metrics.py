@@ -394,7 +394,10 @@ def _client_values(clients: pd.DataFrame, column: str,
                    client_ids: pd.Series) -> pd.Categorical:
     # A categorical column groups much faster than text on a million rows.
     lookup = clients.drop_duplicates("client_id")
-    positions = pd.Index(lookup["client_id"]).get_indexer(client_ids)
+    # Look up each distinct id once: a million responses come from far fewer clients.
+    id_codes, distinct_ids = pd.factorize(client_ids)
+    distinct_positions = pd.Index(lookup["client_id"]).get_indexer(distinct_ids)
+    positions = np.where(id_codes >= 0, distinct_positions[id_codes], -1)
     values = pd.Categorical(lookup[column])
     codes = np.where(positions >= 0, values.codes[positions], -1)
     return pd.Categorical.from_codes(codes, categories=values.categories)
