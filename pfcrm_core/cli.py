@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import schema
 from .errors import ImportFileError, ImportRejected, PfcrmError
+from .clv.lifetime_value import DEFAULT_MARGIN
 from .export import to_csv_bytes
 from .fx import revenue_in_usd
 from .store import Store
@@ -100,8 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="CLV horizon in months, whatever the time unit")
     clv.add_argument("--discount-rate", type=float, default=0.01,
                      help="monthly discount rate, e.g. 0.01 for 1%% a month")
-    clv.add_argument("--margin", type=float, default=1.0,
-                     help="share of revenue kept as margin, 0 to 1")
+    clv.add_argument("--margin", type=float, default=DEFAULT_MARGIN,
+                     help="share of revenue kept after costs, 0 to 1 (default 0.6)")
     clv.add_argument("--top", type=int, default=10, help="number of top clients to print")
     clv.add_argument("--output", help="write the per-client table to this CSV file")
     clv.add_argument("--json", action="store_true", help="print the report as JSON")

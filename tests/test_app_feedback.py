@@ -123,17 +123,17 @@ def test_work_and_close_case_survives_restart(demo_copy):
 
     # Values typed into a form count only when its submit button is pressed in the
     # same run, as in a browser.
-    app.text_area(key="fb_note_text").input("Called the CFO's office")
-    app.button(key="fb_add_note").click().run()
-    app.text_area(key="fb_contact_text").input("Spoke with the CFO")
-    app.button(key="fb_record_contact").click().run()
-    app.selectbox(key="fb_new_status").set_value("in progress")
-    app.button(key="fb_change_status").click().run()
-    app.selectbox(key="fb_root_cause").set_value("credit_process")
-    app.radio(key="fb_resolved").set_value(True)
-    app.checkbox(key="fb_informed").check()
-    app.text_area(key="fb_action").input("Cut approval steps from 5 to 3")
-    app.button(key="fb_close").click().run()
+    app.text_area(key=f"fb_note_text_{case_id}").input("Called the CFO's office")
+    app.button(key=f"fb_add_note_{case_id}").click().run()
+    app.text_area(key=f"fb_contact_text_{case_id}").input("Spoke with the CFO")
+    app.button(key=f"fb_record_contact_{case_id}").click().run()
+    app.selectbox(key=f"fb_new_status_{case_id}").set_value("in progress")
+    app.button(key=f"fb_change_status_{case_id}").click().run()
+    app.selectbox(key=f"fb_root_cause_{case_id}").set_value("credit_process")
+    app.radio(key=f"fb_resolved_{case_id}").set_value(True)
+    app.checkbox(key=f"fb_informed_{case_id}").check()
+    app.text_area(key=f"fb_action_{case_id}").input("Cut approval steps from 5 to 3")
+    app.button(key=f"fb_close_{case_id}").click().run()
 
     assert not app.exception, app.exception
     kinds = Store(demo_copy).read_case_events(case_id)["kind"].tolist()

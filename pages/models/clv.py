@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from pfcrm_core.clv import STAGES
+from pfcrm_core.clv import DEFAULT_MARGIN, STAGES
 from pfcrm_core.export import to_csv_bytes
 from pfcrm_core.ui import active_store, cached_table, fmt_money, label_of, labeller, language, t
 from pfcrm_core.ui.clv_method import render_method, render_parameters
@@ -33,7 +33,8 @@ with st.form("clv_settings"):
                                    max_value=20.0, value=1.0, step=0.1, format="%.2f",
                                    key="clv_discount")
     margin = third.number_input(t("clv.settings.margin"), min_value=0.0, max_value=100.0,
-                                value=100.0, step=5.0, key="clv_margin")
+                                value=DEFAULT_MARGIN * 100, step=5.0,
+                                help=t("clv.settings.margin_help"), key="clv_margin")
     validate = third.checkbox(t("clv.settings.validate"), value=True, key="clv_validate")
     calibration_end = third.date_input(t("clv.settings.calibration_end"), value=None,
                                        key="clv_calibration_end")

@@ -200,39 +200,41 @@ with cases_tab:
                              "author": t("feedback_page.event.author")})
 
         if case["status"] != "closed":
+            # Widget keys carry the case id, so a form never shows another case's input.
             note_col, contact_col, status_col = st.columns(3)
             with note_col.form("fb_note_form", clear_on_submit=True):
-                note = st.text_area(t("feedback_page.case.note"), key="fb_note_text")
+                note = st.text_area(t("feedback_page.case.note"),
+                                    key=f"fb_note_text_{case_id}")
                 add_note = st.form_submit_button(t("feedback_page.case.add_note"),
-                                                 key="fb_add_note")
+                                                 key=f"fb_add_note_{case_id}")
             with contact_col.form("fb_contact_form", clear_on_submit=True):
                 contact = st.text_area(t("feedback_page.case.contact_note"),
-                                       key="fb_contact_text")
+                                       key=f"fb_contact_text_{case_id}")
                 add_contact = st.form_submit_button(
-                    t("feedback_page.case.record_contact"), key="fb_record_contact")
+                    t("feedback_page.case.record_contact"), key=f"fb_record_contact_{case_id}")
             with status_col.form("fb_status_form"):
                 new_status = st.selectbox(
                     t("feedback_page.case.new_status"), list(fb.OPEN_STATUSES),
                     index=list(fb.OPEN_STATUSES).index(case["status"]),
-                    format_func=labeller("feedback_page.status"), key="fb_new_status")
+                    format_func=labeller("feedback_page.status"), key=f"fb_new_status_{case_id}")
                 change_status = st.form_submit_button(
-                    t("feedback_page.case.change_status"), key="fb_change_status")
+                    t("feedback_page.case.change_status"), key=f"fb_change_status_{case_id}")
             with st.form("fb_close_form"):
                 st.markdown(t("feedback_page.case.close_heading"))
                 first, second = st.columns(2)
                 root_cause = first.selectbox(
                     t("feedback_page.case.root_cause"), fb.root_cause_options(),
-                    format_func=labeller("feedback.root_cause"), key="fb_root_cause")
+                    format_func=labeller("feedback.root_cause"), key=f"fb_root_cause_{case_id}")
                 resolved = first.radio(t("feedback_page.case.resolved"), [True, False],
                                        format_func=lambda v, yes=t("feedback_page.yes"),
                                        no=t("feedback_page.no"): yes if v else no,
-                                       horizontal=True, key="fb_resolved")
+                                       horizontal=True, key=f"fb_resolved_{case_id}")
                 informed = first.checkbox(t("feedback_page.case.informed"),
-                                          key="fb_informed")
+                                          key=f"fb_informed_{case_id}")
                 action = second.text_area(t("feedback_page.case.action_taken"),
-                                          key="fb_action")
+                                          key=f"fb_action_{case_id}")
                 close = st.form_submit_button(t("feedback_page.case.close"),
-                                              key="fb_close")
+                                              key=f"fb_close_{case_id}")
             try:
                 if add_note:
                     if not note.strip():

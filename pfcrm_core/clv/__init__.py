@@ -13,7 +13,8 @@ from pfcrm_core.clv.exceptions import (BoundaryEstimateWarning, ClvConvergenceWa
                                        FrequencyMonetaryCorrelationWarning,
                                        NonPositiveMonetaryValueWarning, ThinDataWarning)
 from pfcrm_core.clv.gamma_gamma import GammaGammaModel
-from pfcrm_core.clv.lifetime_value import (STAGES, customer_lifetime_value,
+from pfcrm_core.clv.lifetime_value import (DEFAULT_MARGIN, STAGES,
+                                           customer_lifetime_value,
                                            lifecycle_stage)
 from pfcrm_core.clv.pipeline import ClvResult, fit_clv
 from pfcrm_core.clv.rfm import DAYS_PER_UNIT, months_to_units, rfm_summary
@@ -28,6 +29,7 @@ __all__ = [
     "ClvResult",
     "ClvWarning",
     "DAYS_PER_UNIT",
+    "DEFAULT_MARGIN",
     "FrequencyMonetaryCorrelationWarning",
     "GammaGammaModel",
     "MIN_CLIENTS",

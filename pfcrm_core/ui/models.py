@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from ..clv import ClvDataError, ClvResult, fit_clv
+from ..clv import DEFAULT_MARGIN, ClvDataError, ClvResult, fit_clv
 from ..errors import PfcrmError
 from ..fx import revenue_in_usd
 from ..i18n import translate
@@ -30,7 +30,8 @@ def _fit_clv_cached(path: str, version: tuple, unit: str, observation_end: date 
 
 def cached_clv(store: Store, *, unit: str = "weeks", observation_end: date | None = None,
                calibration_end: date | None = None, horizon_months: int = 12,
-               discount_rate_monthly: float = 0.01, margin: float = 1.0) -> ClvResult:
+               discount_rate_monthly: float = 0.01,
+               margin: float = DEFAULT_MARGIN) -> ClvResult:
     """Fit (or reuse) the CLV models on the store's revenue in USD."""
     with st.spinner(t("clv.fitting")):
         return _fit_clv_cached(str(store.path), store.data_version(), unit,
