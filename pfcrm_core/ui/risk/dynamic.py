@@ -9,7 +9,7 @@ import streamlit as st
 
 from ...errors import ModelError
 from ...risk import StressScenario, migration_matrix, stress_test, watchlist
-from ..context import error_text, fmt_money, t
+from ..context import error_text, fmt_money, label_of, t
 
 DEFAULT_PD_MULTIPLIER = 1.5
 DEFAULT_LGD_SHOCK_PP = 10.0
@@ -167,6 +167,7 @@ def render_stress(book: pd.DataFrame, hurdle: float, cost_income: float) -> None
     clients = result.clients.merge(book[["client_id", "name"]], on="client_id",
                                    how="left")
     clients = clients.sort_values("el_change", ascending=False, key=np.abs)
+    clients["sector"] = clients["sector"].map(lambda v: label_of("sector", v))
     st.dataframe(
         clients[["client_id", "name", "sector", "pd_base", "pd_stressed", "el_base",
                  "el_stressed", "el_change", "capital_change", "raroc_base",

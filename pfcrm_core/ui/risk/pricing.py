@@ -12,7 +12,7 @@ import streamlit as st
 from ...risk import (QUADRANTS, MasterScale, ScorecardReport, portfolio_raroc, psi,
                      psi_band)
 from ...risk.book import variable_psi
-from ..context import fmt_money, t
+from ..context import fmt_money, label_of, t
 from .scorecard import psi_band_label, variable_label
 
 QUADRANT_COLOURS = {"grow": "#2e7d32", "protect": "#1565c0", "reprice": "#ef6c00",
@@ -90,6 +90,7 @@ def render_risk_table(table: pd.DataFrame, hurdle: float) -> None:
         basis=capital_basis(table),
         quadrant_label=table["quadrant"].map(
             lambda q: t(f"risk.quadrant.{q}") if isinstance(q, str) else ""))
+    shown = shown.assign(sector=shown["sector"].map(lambda v: label_of("sector", v)))
     columns = ["client_id", "name", "sector", "rating", "grade", "pd",
                "pd_source_label", "lgd", "ead", "el", "basis", "capital", "revenue",
                "raroc", "economic_profit", "clv", "risk_adjusted_clv", "quadrant_label"]
