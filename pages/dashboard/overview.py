@@ -1,11 +1,15 @@
-"""Overview: executive KPIs, client mix, exposure, fee income trend, top clients by CLV."""
+"""Overview: executive KPIs, client mix, exposure, fee income trend, top clients by CLV.
+
+The page ends with the executive report of the same figures as Excel and as HTML.
+"""
 
 import plotly.express as px
 import streamlit as st
 
-from pfcrm_core import overview
+from pfcrm_core import overview, report
 from pfcrm_core.errors import PfcrmError
-from pfcrm_core.ui import active_store, cached_table, fmt_money, label_of, show_error, t
+from pfcrm_core.ui import (active_store, cached_table, fmt_money, label_of, language,
+                           show_error, t)
 from pfcrm_core.ui.models import clv_or_warning
 
 store = active_store()
@@ -96,3 +100,24 @@ elif finite is not None:
             "clv": st.column_config.NumberColumn(t("col.clv"), format="%,.0f"),
         })
     st.page_link("pages/models/clv.py", label=t("overview.top.link"), icon=":material/savings:")
+
+st.divider()
+st.subheader(t("report.heading"))
+lang = language()
+tables = report.executive_tables(
+    clients, deals, revenue, clv_clients=None if result is None else result.clients,
+    as_of=as_of, lang=lang)
+file_stem = f"pfcrm_report_{as_of:%Y%m%d}_{lang}"
+xlsx_column, html_column = st.columns(2)
+xlsx_column.download_button(
+    t("report.download_xlsx"), data=report.report_xlsx(tables, lang),
+    file_name=f"{file_stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="report_xlsx", help=t("report.download_xlsx_help"), on_click="ignore",
+    icon=":material/table_view:", width="stretch")
+html_column.download_button(
+    t("report.download_html"),
+    data=report.report_html(tables, lang, t("report.title", date=f"{as_of:%Y-%m-%d}")),
+    file_name=f"{file_stem}.html", mime="text/html", key="report_html",
+    help=t("report.download_html_help"), on_click="ignore", icon=":material/print:",
+    width="stretch")
