@@ -1,50 +1,10 @@
-"""Errors and notes of the client relationship network.
+"""Errors and notes of the client relationship network; messages in
+``locales/network.json``."""
 
-Both carry a translation ``key`` from ``pfcrm_core/locales/network.json`` and the
-``values`` that fill its placeholders, so the app can show them in the user's
-language. The exception text itself is the English message.
-"""
+from pfcrm_core.notes import KeyedModelError, Note
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-
-from pfcrm_core.errors import ModelError
-from pfcrm_core.i18n import translate
+__all__ = ["NetworkError", "Note"]
 
 
-class NetworkError(ModelError):
-    """The data or settings cannot support the network analysis.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message.
-    values : dict
-        Placeholder values of the message.
-    """
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(translate(key, "en", **values))
-        self.key = key
-        self.values = values
-
-
-@dataclass(frozen=True)
-class Note:
-    """A fact about the data or a method that a reader of the results needs.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message.
-    values : dict
-        Placeholder values of the message.
-    """
-
-    key: str
-    values: dict = field(default_factory=dict)
-
-    def message(self, lang: str = "en") -> str:
-        """Return the note's text in ``lang`` ("en" or "zh")."""
-        return translate(self.key, lang, **self.values)
+class NetworkError(KeyedModelError):
+    """The data or settings cannot support the network analysis."""

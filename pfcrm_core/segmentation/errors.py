@@ -1,55 +1,9 @@
-"""Errors and notes of the segmentation models.
+"""Errors and notes of the segmentation models; messages in ``locales/segmentation.json``."""
 
-Both carry a translation ``key`` from ``pfcrm_core/locales/segmentation.json`` and
-the ``values`` that fill its placeholders, so the app can show them in the user's
-language. The exception text itself is the English message.
-"""
+from pfcrm_core.notes import KeyedModelError, Note
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-
-from pfcrm_core.errors import ModelError
-from pfcrm_core.i18n import translate
+__all__ = ["Note", "SegmentationError"]
 
 
-class SegmentationError(ModelError):
-    """The data or settings cannot support a segmentation.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message.
-    values : dict
-        Placeholder values of the message.
-    """
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(translate(key, "en", **values))
-        self.key = key
-        self.values = values
-
-
-@dataclass(frozen=True)
-class Note:
-    """A fact about the data or the fit that a reader of the results needs.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message.
-    values : dict
-        Placeholder values of the message.
-    """
-
-    key: str
-    values: dict = field(default_factory=dict)
-
-    def message(self, lang: str = "en") -> str:
-        """Return the note's text in ``lang`` ("en" or "zh")."""
-        return translate(self.key, lang, **self.values)
-
-    def to_dict(self) -> dict:
-        """Return the note as a JSON-ready dict with the English message."""
-        return {"key": self.key, "values": dict(self.values),
-                "message": self.message("en")}
+class SegmentationError(KeyedModelError):
+    """The data or settings cannot support a segmentation."""

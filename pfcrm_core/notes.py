@@ -1,0 +1,55 @@
+"""Translatable model errors and notes shared by the model packages.
+
+Both carry a translation ``key`` from ``pfcrm_core/locales`` and the ``values``
+that fill its placeholders, so the app can show them in the user's language. The
+exception text itself is the English message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pfcrm_core.errors import ModelError
+from pfcrm_core.i18n import translate
+
+
+class KeyedModelError(ModelError):
+    """A model cannot run on the data or settings given; the message is translatable.
+
+    Attributes
+    ----------
+    key : str
+        Translation key of the message.
+    values : dict
+        Placeholder values of the message.
+    """
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(translate(key, "en", **values))
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Note:
+    """A fact about the data or the fit that a reader of the results needs.
+
+    Attributes
+    ----------
+    key : str
+        Translation key of the message.
+    values : dict
+        Placeholder values of the message.
+    """
+
+    key: str
+    values: dict = field(default_factory=dict)
+
+    def message(self, lang: str = "en") -> str:
+        """Return the note's text in ``lang`` ("en" or "zh")."""
+        return translate(self.key, lang, **self.values)
+
+    def to_dict(self) -> dict:
+        """Return the note as a JSON-ready dict with the English message."""
+        return {"key": self.key, "values": dict(self.values),
+                "message": self.message("en")}
