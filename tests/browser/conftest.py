@@ -91,6 +91,18 @@ class RequestLog:
     failed: list[str] = field(default_factory=list)
 
     @property
+    def broken(self) -> list[str]:
+        """Failed requests, less loopback requests the browser itself cancelled.
+
+        Streamlit reruns replace page elements while their scripts load, and the
+        browser then aborts those loopback requests (net::ERR_ABORTED); that is not
+        a missing file. Any other failure, and any failure to another host, counts.
+        """
+        return [entry for entry in self.failed
+                if not (entry.endswith("(net::ERR_ABORTED)")
+                        and urlparse(entry.split(" ")[0]).hostname in LOOPBACK_HOSTS)]
+
+    @property
     def external(self) -> list[str]:
         return [url for url in self.requests
                 if urlparse(url).scheme in ("http", "https", "ws", "wss")

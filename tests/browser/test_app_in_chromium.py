@@ -25,7 +25,7 @@ def _assert_stayed_local(page) -> None:
     log = page.request_log
     assert log.requests, "the page made no requests at all"
     assert log.external == [], "\n".join(log.external)
-    assert log.failed == []
+    assert log.broken == [], "\n".join(log.broken)
 
 
 def test_overview_loads_and_switches_language(page, app_server):

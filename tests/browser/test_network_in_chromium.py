@@ -117,7 +117,7 @@ def test_hostile_name_stays_text(page, network_server):
     time.sleep(2.0)
     assert dialogs == []
     assert page.request_log.external == [], "\n".join(page.request_log.external)
-    assert page.request_log.failed == [], "\n".join(page.request_log.failed)
+    assert page.request_log.broken == [], "\n".join(page.request_log.broken)
     _screenshot(page, "network_ego_hostile_en.png")
 
 
@@ -130,5 +130,5 @@ def test_network_page_in_chinese(page, network_server):
     page.get_by_role("tab", name="引荐路径").click()
     expect(page.get_by_text("最强路径").first).to_be_visible(timeout=TIMEOUT_MS)
     assert page.request_log.external == [], "\n".join(page.request_log.external)
-    assert page.request_log.failed == [], "\n".join(page.request_log.failed)
+    assert page.request_log.broken == [], "\n".join(page.request_log.broken)
     _screenshot(page, "network_warm_zh.png")
