@@ -36,3 +36,34 @@ def demo_db_path(tmp_path_factory, demo_frames) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     Store(path).replace_all(demo_frames, label="demo data (tests)")
     return path
+
+
+@pytest.fixture
+def fresh_caches():
+    """Clear Streamlit's caches around a test: they outlive an AppTest in one process."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def demo_copy(tmp_path, demo_db_path, monkeypatch) -> Path:
+    """A writable copy of the demo database, selected through PFCRM_DB."""
+    import shutil
+
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db_path, path)
+    monkeypatch.setenv("PFCRM_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch) -> Path:
+    """A database path with nothing in it yet, selected through PFCRM_DB."""
+    path = tmp_path / "empty.duckdb"
+    monkeypatch.setenv("PFCRM_DB", str(path))
+    return path

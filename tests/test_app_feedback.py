@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from pfcrm_core.store import Store
 
+pytestmark = pytest.mark.usefixtures("fresh_caches")
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "pages" / "models" / "feedback.py"
 TIMEOUT = 300
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def demo_copy(tmp_path, demo_db_path, monkeypatch) -> Path:
-    """A writable copy of the demo database, selected through PFCRM_DB."""
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_db_path, path)
-    monkeypatch.setenv("PFCRM_DB", str(path))
-    return path
 
 
 @pytest.fixture

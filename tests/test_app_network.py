@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pfcrm_core.store import Store
 
+pytestmark = pytest.mark.usefixtures("fresh_caches")
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "pages" / "models" / "network.py"
 TIMEOUT = 300
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def demo_copy(tmp_path, demo_db_path, monkeypatch) -> Path:
-    """A writable copy of the demo database, selected through PFCRM_DB."""
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_db_path, path)
-    monkeypatch.setenv("PFCRM_DB", str(path))
-    return path
 
 
 def _open(lang: str = "en") -> AppTest:

@@ -6,22 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pfcrm_core.i18n import translate
 
+pytestmark = pytest.mark.usefixtures("fresh_caches")
+
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pfcrm_core.store import Store
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
@@ -24,31 +24,6 @@ PAGES = ["pages/dashboard/overview.py", "pages/dashboard/profile.py",
          "pages/data/manage.py", "pages/models/clv.py", "pages/models/satisfaction.py",
          "pages/models/segments.py", "pages/models/risk.py", "pages/models/feedback.py"]
 TIMEOUT = 120
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def demo_copy(tmp_path, demo_db_path, monkeypatch) -> Path:
-    """A writable copy of the demo database, selected through PFCRM_DB."""
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_db_path, path)
-    monkeypatch.setenv("PFCRM_DB", str(path))
-    return path
-
-
-@pytest.fixture
-def empty_db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "empty.duckdb"
-    monkeypatch.setenv("PFCRM_DB", str(path))
-    return path
 
 
 def _open(page: str | None = None, lang: str = "en") -> AppTest:

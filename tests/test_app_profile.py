@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pfcrm_core.i18n import translate
 from pfcrm_core.store import Store
 
+pytestmark = pytest.mark.usefixtures("fresh_caches")
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "dashboard" / "profile.py")
 TIMEOUT = 180
 TABS = ["overview", "value_risk", "segment", "network", "voice", "changes", "brief"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def demo_copy(tmp_path, demo_db_path, monkeypatch) -> Path:
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_db_path, path)
-    monkeypatch.setenv("PFCRM_DB", str(path))
-    return path
 
 
 @pytest.fixture

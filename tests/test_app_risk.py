@@ -3,45 +3,21 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 from pfcrm_core.store import Store
 
+pytestmark = pytest.mark.usefixtures("fresh_caches")
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "pages" / "models" / "risk.py"
 GERMAN = ROOT / "tests" / "data" / "germancredit.csv"
 TIMEOUT = 120
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def demo_copy(tmp_path, demo_db_path, monkeypatch) -> Path:
-    path = tmp_path / "risk.duckdb"
-    shutil.copy(demo_db_path, path)
-    monkeypatch.setenv("PFCRM_DB", str(path))
-    return path
-
-
-@pytest.fixture
-def empty_db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "empty.duckdb"
-    monkeypatch.setenv("PFCRM_DB", str(path))
-    return path
 
 
 def _open(lang: str = "en") -> AppTest:
