@@ -1,7 +1,7 @@
 """Preview time of re-uploading a large revenue file, and how long each store
 connection stays open meanwhile.
 
-The case: a revenue CSV is imported into a store that holds its clients, then the
+The case: a revenue CSV is imported into a store that contains its clients, then the
 same file is prepared again (:func:`prepare_import`), as when an analyst uploads
 it a second time. Every row is then "unchanged". The script prints the wall time of
 the second preview, the peak resident memory of the process, and each DuckDB

@@ -87,7 +87,7 @@ with upload_tab:
         problems = plan.problems_frame(lang)
         if not problems.empty:
             st.subheader(t("data.upload.problems_heading"))
-            # The last column holds the reason and what to do: give it the room.
+            # The last column contains the reason and what to do, so it gets the room.
             st.dataframe(problems, hide_index=True, width="stretch", column_config={
                 problems.columns[-1]: st.column_config.TextColumn(width="large")})
         updates = plan.updates_frame(lang)

@@ -17,7 +17,7 @@ STAGES = ("new", "active", "at_risk", "lapsed")
 # purchase), so a one-off buyer from years ago would otherwise count as active. The
 # month defaults suit clients who buy several times a year; raise them for slower
 # relationships (for example annual fees).
-# Share of revenue kept as margin when the caller does not say: 60%, the margin left
+# Share of revenue kept as margin when the caller gives none: 60%, the margin left
 # by a 40% cost-income ratio, which is also the RAROC default. Revenue here is
 # already net interest and fee income, so a margin of 1.0 would value clients at
 # their income before costs.

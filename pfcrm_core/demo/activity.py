@@ -19,7 +19,7 @@ CHANNEL_SHARES = (0.25, 0.30, 0.35, 0.10)
 # Share of interactions by the client's own relationship manager.
 MANAGER_SHARE = 0.7
 
-# How strongly contact follows a client's size: larger clients are seen more often.
+# Exponent of client size in the contact weight: larger clients are seen more often.
 CONTACT_SCALE_POWER = 1.0
 
 # Days of contact after a lapsed client's last transaction.

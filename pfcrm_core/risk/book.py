@@ -115,7 +115,7 @@ def score_book(book: pd.DataFrame, model, history_clients,
     table["pd_source"] = chosen["pd_source"].to_numpy()
     table["grade"] = chosen["grade"].to_numpy()
 
-    # A client in default has a PD of 1, whatever the model says.
+    # A client in default has a PD of 1, whatever the model predicts.
     in_default = table["in_default"].to_numpy(dtype=bool)
     table.loc[in_default, "pd"] = 1.0
     table.loc[in_default, "pd_source"] = "default"

@@ -11,7 +11,7 @@ monetary value (revenue in the last 12 months, USD). A book of fewer than
 quintiles of a few dozen clients move with every new client. A larger book is
 scored in quintiles: clients are ordered by client id, ranked with
 ``rank(method="first")`` so that equal values are split across scores in client-id
-order, and rank r of n gets score ceil(5 r / n). Every score then holds n/5 clients
+order, and rank r of n gets score ceil(5 r / n). Every score then contains n/5 clients
 (up to rounding). A client with no transaction has recency score 1.
 """
 

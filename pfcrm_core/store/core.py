@@ -2,9 +2,9 @@
 
 DuckDB lets one process write a file, and while it has the file open no other
 process can even read it. The store therefore opens a connection for each
-operation and closes it straight after, so the app never holds the file between
-runs and the command line can import while the app is open. When another process
-holds the file, ``connect`` retries for ``busy_timeout`` seconds and then raises
+operation and closes it straight after, so the app never keeps the file open
+between runs and the command line can import while the app is open. When another
+process has the file open, ``connect`` retries for ``busy_timeout`` seconds and then raises
 ``StoreBusyError`` with a sentence a user can act on.
 
 Every canonical table (see ``schema``) carries one system column, ``import_id``:

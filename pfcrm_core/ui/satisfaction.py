@@ -106,7 +106,7 @@ def metric_table(store: Store, *, grouping: str, period: str, cycle: str | None,
                  csat_method: str, segments: pd.Series | None = None) -> pd.DataFrame:
     """Return NPS, CSAT and CES with n and 95 % intervals for the chosen grouping.
 
-    The group column is renamed ``group`` and holds the label shown to users.
+    The group column is renamed ``group`` and contains the label shown to users.
     """
     by = () if grouping == "all" else (grouping,)
     key = None if segments is None else language()
