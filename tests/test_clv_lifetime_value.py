@@ -149,3 +149,18 @@ def test_lifecycle_thresholds_out_of_order():
     with pytest.raises(ValueError, match="0 <= lapsed_p_alive <= at_risk_p_alive"):
         lifecycle_stage([1], [1.0], [20.0], [0.5], unit="weeks", lapsed_p_alive=0.8,
                         at_risk_p_alive=0.5)
+
+
+def test_top_share_of_skewed_values():
+    from pfcrm_core.clv import top_share
+
+    values = [100.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+
+    assert top_share(values) == pytest.approx(1.0)
+    assert top_share([1.0] * 10) == pytest.approx(0.2)
+
+
+def test_top_share_without_value_is_nan():
+    from pfcrm_core.clv import top_share
+
+    assert np.isnan(top_share([0.0, float("nan")]))

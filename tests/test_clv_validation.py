@@ -1,6 +1,7 @@
 """Holdout validation on CDNOW: table by frequency, errors, cumulative curve."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from pfcrm_core.clv import BetaGeoModel, holdout_validation, rfm_summary
@@ -76,3 +77,11 @@ def test_validation_without_holdout_raises():
 
     with pytest.raises(ValueError, match="summary has no holdout columns"):
         holdout_validation(summary, model)
+
+
+def test_default_calibration_end_two_thirds():
+    from pfcrm_core.clv import default_calibration_end
+
+    end = default_calibration_end("2020-01-01", "2020-01-31")
+
+    assert end == pd.Timestamp("2020-01-21")

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from pfcrm_core.clv import DEFAULT_MARGIN, STAGES
+from pfcrm_core.clv import DEFAULT_MARGIN, STAGES, default_calibration_end, top_share
 from pfcrm_core.export import to_csv_bytes
 from pfcrm_core.ui import active_store, cached_table, fmt_money, label_of, labeller, language, t
 from pfcrm_core.ui.clv_method import render_method, render_parameters
@@ -48,8 +48,7 @@ if observation_end is not None and first_revenue is not None \
     st.stop()
 
 if validate and calibration_end is None and observation_end is not None and last_date is not None:
-    first_date = pd.to_datetime(revenue["date"]).min()
-    calibration_end = (first_date + (pd.Timestamp(observation_end) - first_date) * 2 / 3).date()
+    calibration_end = default_calibration_end(first_revenue, observation_end).date()
     st.caption(t("clv.settings.calibration_default", date=f"{calibration_end:%Y-%m-%d}"))
 
 result = clv_or_warning(
@@ -68,14 +67,14 @@ table = result.clients.merge(clients[["client_id", "name", "client_type"]],
 table["stage_label"] = table["stage"].map(lambda s: t(f"clv.stage.{s}"))
 table["client_type"] = table["client_type"].map(lambda v: label_of("client_type", v))
 repeaters = int((table["frequency"] > 0).sum())
-top_share = table["clv"].nlargest(max(1, len(table) // 5)).sum() / max(table["clv"].sum(), 1e-9)
+share_of_top = top_share(table["clv"])
 
 metrics = st.columns(5)
 metrics[0].metric(t("clv.kpi.clients"), f"{len(table):,}")
 metrics[1].metric(t("clv.kpi.repeaters"), f"{repeaters:,}")
 metrics[2].metric(t("clv.kpi.total"), fmt_money(table["clv"].sum()))
 metrics[3].metric(t("clv.kpi.mean"), fmt_money(table["clv"].mean()))
-metrics[4].metric(t("clv.kpi.top_share"), f"{top_share:.0%}")
+metrics[4].metric(t("clv.kpi.top_share"), f"{share_of_top:.0%}")
 
 table_tab, charts_tab, validation_tab, method_tab = st.tabs([
     t("clv.tab.table"), t("clv.tab.charts"), t("clv.tab.validation"), t("clv.tab.method")])

@@ -15,11 +15,11 @@ from pfcrm_core.clv.exceptions import (BoundaryEstimateWarning, ClvConvergenceWa
 from pfcrm_core.clv.gamma_gamma import GammaGammaModel
 from pfcrm_core.clv.lifetime_value import (DEFAULT_MARGIN, STAGES,
                                            customer_lifetime_value,
-                                           lifecycle_stage)
+                                           lifecycle_stage, top_share)
 from pfcrm_core.clv.pipeline import ClvResult, fit_clv
 from pfcrm_core.clv.rfm import DAYS_PER_UNIT, months_to_units, rfm_summary
 from pfcrm_core.clv.validation import (ValidationResult, cumulative_repeat_transactions,
-                                       holdout_validation)
+                                       default_calibration_end, holdout_validation)
 
 __all__ = [
     "BetaGeoModel",
@@ -42,6 +42,7 @@ __all__ = [
     "WEAK_REPEAT_CLIENTS",
     "check_data_size",
     "cumulative_repeat_transactions",
+    "default_calibration_end",
     "customer_lifetime_value",
     "fit_clv",
     "holdout_validation",
@@ -50,4 +51,5 @@ __all__ = [
     "load_cdnow_revenue",
     "months_to_units",
     "rfm_summary",
+    "top_share",
 ]

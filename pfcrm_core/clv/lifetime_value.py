@@ -195,3 +195,15 @@ def _check_clv_arguments(horizon_months, discount_rate_monthly, margin) -> None:
     if not np.isfinite(margin) or margin < 0:
         raise ValueError(f"margin must be >= 0 (a share of revenue, 1.0 for revenue); "
                          f"got {margin!r}")
+
+
+def top_share(clv, fraction: float = 0.2) -> float:
+    """Return the share of total CLV held by the top ``fraction`` of clients.
+
+    Missing values count as zero; a total of zero or less gives NaN.
+    """
+    values = np.sort(np.nan_to_num(np.asarray(clv, dtype=float)))[::-1]
+    total = values.sum()
+    if total <= 0:
+        return float("nan")
+    return float(values[:max(1, int(len(values) * fraction))].sum() / total)

@@ -214,3 +214,13 @@ def _records(frame: pd.DataFrame) -> list[dict]:
             elif isinstance(value, np.bool_):
                 record[key] = bool(value)
     return records
+
+
+def default_calibration_end(first_date, observation_end, share: float = 2 / 3):
+    """Return the date ``share`` of the way from ``first_date`` to ``observation_end``.
+
+    The calibration period is then the first two thirds of the history by default,
+    and the rest is the holdout.
+    """
+    first, end = pd.Timestamp(first_date), pd.Timestamp(observation_end)
+    return (first + (end - first) * share).normalize()
