@@ -29,7 +29,9 @@ import pandas as pd
 
 from .. import schema
 from ..errors import SchemaError, StoreBusyError, UndoError
+from .automation import AUTOMATION_DDL, AutomationMixin
 from .cases import CASES_DDL, CaseBookMixin
+from .roadmap import ROADMAP_DDL, RoadmapMixin
 from .sql import now as _now
 from .sql import quote_identifier
 from .sql import run as _run
@@ -85,17 +87,25 @@ def _add_case_tables(con: duckdb.DuckDBPyConnection) -> None:
         _run(con, ddl)
 
 
+def _add_workflow_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for ddl in (*AUTOMATION_DDL, *ROADMAP_DDL):
+        _run(con, ddl)
+
+
 # Each entry upgrades a file from the version in its key to the next one; after the
 # steps, ``_create_tables`` adds any table that is still missing.
 MIGRATIONS: dict[int, callable] = {
     1: _add_case_tables,
+    2: _add_workflow_tables,
 }
 
 
-class Store(CaseBookMixin):
+class Store(CaseBookMixin, AutomationMixin, RoadmapMixin):
     """A DuckDB file holding the canonical tables, the import log and undo history.
 
-    The follow-up cases of the feedback loop are stored here too (``CaseBookMixin``).
+    The follow-up cases of the feedback loop (``CaseBookMixin``), the automation
+    rules and their tasks (``AutomationMixin``) and the roadmap checklists
+    (``RoadmapMixin``) are stored here too.
 
     Parameters
     ----------
@@ -201,6 +211,7 @@ class Store(CaseBookMixin):
     def _create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
         _run(con, IMPORT_LOG_DDL)
         _add_case_tables(con)
+        _add_workflow_tables(con)
         for table in schema.TABLES.values():
             _run(con, _table_ddl(table))
             _run(con, _table_ddl(table, _history_name(table.name),
