@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pfcrm_core import schema
+from pfcrm_core.i18n import translate
 from pfcrm_core.store import Store
 from pfcrm_core.store.cases import CaseError
 
@@ -95,8 +96,8 @@ def test_close_needs_root_cause(store):
 
 
 @pytest.mark.parametrize("kind, status, message", [
-    ("closed", None, "cannot be recorded here"),
-    ("opened", None, "cannot be recorded here"),
+    ("closed", None, "cannot be recorded on a case"),
+    ("opened", None, "cannot be recorded on a case"),
     ("status", "closed", "is not allowed here"),
     ("status", "done", "is not allowed here"),
 ])
@@ -131,3 +132,13 @@ def test_version_one_file_gains_case_tables(tmp_path):
     assert migrated.schema_version() == schema.SCHEMA_VERSION
     assert migrated.read_cases().empty
     assert migrated.read_table("clients")["client_id"].tolist() == ["A"]
+
+
+def test_case_errors_are_translated(store):
+    store.open_cases(_proposals("R1"))
+
+    with pytest.raises(CaseError) as caught:
+        store.record_case_event(9, "note")
+
+    assert caught.value.key == "cases.error.unknown"
+    assert translate(caught.value.key, "zh", **caught.value.values) == "未找到案例 9；请从列表中选择案例。"

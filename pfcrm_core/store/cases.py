@@ -14,6 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from ..errors import PfcrmError
+from ..i18n import translate
 from .sql import now, run, scalar
 
 CASE_STATUSES = ("open", "in progress", "closed")
@@ -54,7 +55,20 @@ CASES_DDL = (
 
 
 class CaseError(PfcrmError):
-    """A case operation is not possible: unknown case, closed case, bad status."""
+    """A case operation is not possible: unknown case, closed case, bad status.
+
+    Attributes
+    ----------
+    key : str
+        Translation key of the message (``locales/cases.json``).
+    values : dict
+        Placeholder values of the message.
+    """
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(translate(key, "en", **values))
+        self.key = key
+        self.values = values
 
 
 class CaseBookMixin:
@@ -145,11 +159,9 @@ class CaseBookMixin:
             ``opened`` (use ``close_case``), or the status is unknown.
         """
         if kind not in EVENT_KINDS or kind in ("opened", "closed"):
-            raise CaseError(f"Event kind {kind!r} cannot be recorded here; use one of "
-                            f"note, contact, status, escalated (close_case closes).")
+            raise CaseError("cases.error.event_kind", kind=kind)
         if status is not None and status not in CASE_STATUSES[:-1]:
-            raise CaseError(f"Status {status!r} is not allowed here; use open or "
-                            f"in progress, and close_case to close.")
+            raise CaseError("cases.error.status", status=status)
         at = at or now()
         with self.connect() as con:
             current = self._open_case_status(con, case_id)
@@ -175,7 +187,7 @@ class CaseBookMixin:
             given.
         """
         if not root_cause:
-            raise CaseError(f"Case {case_id} needs a root cause before it can be closed.")
+            raise CaseError("cases.error.root_cause", case_id=case_id)
         at = at or now()
         with self.connect() as con:
             self._open_case_status(con, case_id)
@@ -197,9 +209,9 @@ class CaseBookMixin:
     def _open_case_status(self, con, case_id: int) -> str:
         status = scalar(con, "SELECT status FROM cases WHERE case_id = ?", [int(case_id)])
         if status is None:
-            raise CaseError(f"Case {case_id} was not found; choose a case from the list.")
+            raise CaseError("cases.error.unknown", case_id=case_id)
         if status == "closed":
-            raise CaseError(f"Case {case_id} is closed; open a new case to follow up again.")
+            raise CaseError("cases.error.closed", case_id=case_id)
         return status
 
     def _apply_event(self, con, case_id: int, kind: str, status: str,
