@@ -25,6 +25,8 @@ pages = {
     t("app.section.dashboard"): [
         st.Page("pages/dashboard/overview.py", title=t("app.page.overview"),
                 icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/dashboard/live.py", title=t("live.title"),
+                icon=":material/monitoring:", url_path="live"),
         st.Page("pages/dashboard/profile.py", title=t("profile.title"),
                 icon=":material/person_search:", url_path="profile"),
     ],
@@ -41,6 +43,10 @@ pages = {
                 icon=":material/hub:", url_path="network"),
         st.Page("pages/models/feedback.py", title=t("feedback_page.title"),
                 icon=":material/forum:", url_path="feedback"),
+    ],
+    t("app.section.adoption"): [
+        st.Page("pages/adoption/advisor.py", title=t("advisor.title"),
+                icon=":material/recommend:", url_path="advisor"),
     ],
     t("app.section.data"): [
         st.Page("pages/data/manage.py", title=t("app.page.data"),
