@@ -10,6 +10,7 @@ from pfcrm_core import overview, report
 from pfcrm_core.errors import PfcrmError
 from pfcrm_core.ui import (active_store, cached_table, fmt_money, label_of, language,
                            show_error, t)
+from pfcrm_core.ui.client_table import client_table
 from pfcrm_core.ui.models import clv_or_warning
 
 store = active_store()
@@ -86,10 +87,10 @@ elif finite is not None:
     for column, prefix in (("client_type", "client_type"), ("sector", "sector"),
                            ("region", "region")):
         top[column] = top[column].map(lambda v, prefix=prefix: label_of(prefix, v))
-    st.dataframe(
+    client_table(
         top[["client_id", "name", "client_type", "sector", "region", "p_alive",
              "expected_transactions", "clv"]],
-        hide_index=True, width="stretch",
+        key="overview_top_clients", hide_index=True, width="stretch",
         column_config={
             "client_id": t("col.client_id"), "name": t("col.name"),
             "client_type": t("col.client_type"), "sector": t("col.sector"),

@@ -7,6 +7,7 @@ import streamlit as st
 from pfcrm_core.clv import DEFAULT_MARGIN, STAGES, default_calibration_end, top_share
 from pfcrm_core.export import to_csv_bytes
 from pfcrm_core.ui import active_store, cached_table, fmt_money, label_of, labeller, language, t
+from pfcrm_core.ui.client_table import client_table
 from pfcrm_core.ui.clv_method import render_method, render_parameters
 from pfcrm_core.ui.models import clv_or_warning
 
@@ -86,8 +87,8 @@ with table_tab:
     columns = ["client_id", "name", "client_type", "frequency", "recency", "T",
                "monetary_value", "p_alive", "expected_transactions", "expected_value",
                "clv", "stage_label"]
-    st.dataframe(
-        shown[columns], hide_index=True, width="stretch", height=480,
+    client_table(
+        shown[columns], key="clv_table", hide_index=True, width="stretch", height=480,
         column_config={
             "client_id": t("col.client_id"), "name": t("col.name"),
             "client_type": t("col.client_type"),

@@ -10,6 +10,7 @@ from pfcrm_core.feedback import FollowUpRules
 from pfcrm_core.ui import (active_store, cached_table, clear_caches, labeller,
                            language, t)
 from pfcrm_core.ui import feedback as fb
+from pfcrm_core.ui.client_table import client_table
 from pfcrm_core.ui.context import error_text, show_error
 from pfcrm_core.ui.satisfaction import cached_chinese_model
 
@@ -319,7 +320,8 @@ with loop_tab:
             if repeats.empty:
                 st.info(t("feedback_page.loop.no_repeats"))
             else:
-                st.dataframe(repeats, hide_index=True, width="stretch", column_config={
+                client_table(repeats, key="fb_repeats", hide_index=True,
+                             width="stretch", column_config={
                     "client_id": t("col.client_id"),
                     "root_cause": t("feedback_page.col.root_cause"),
                     "n_cases": number(t("feedback_page.loop.n_cases"), format="%d"),

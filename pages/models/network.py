@@ -210,7 +210,8 @@ with picture_tab:
     else:
         st.subheader(t("network_page.nodes.heading"))
         node_rows = net.view_node_table(analysis, shown, lang)
-        net.show_table(node_rows, net.NODE_COLUMNS, key="net_node_table", height=360)
+        net.show_table(node_rows, net.NODE_COLUMNS, key="net_node_table", height=360,
+                       clients=True)
         st.download_button(t("network_page.download.nodes"),
                            to_csv_bytes(node_rows[[c for c in net.NODE_COLUMNS
                                                    if c in node_rows]]),
@@ -328,7 +329,7 @@ with key_tab:
     net.show_table(key_rows, ["key_rank", "name", "client_type_label", "key_score",
                               "network_pct", "clv_pct", "exposure_pct", "pagerank",
                               "clv", "exposure", "tier", "client_id"],
-                   key="net_key_table", height=360)
+                   key="net_key_table", height=360, clients=True)
     st.download_button(t("network_page.download.key_clients"),
                        to_csv_bytes(key_rows[["client_id", "name", "key_rank",
                                               "key_score", "network_pct", "clv_pct",
@@ -427,13 +428,14 @@ with maintenance_tab:
         days_overdue=late["days_overdue"].where(late["days_since"].notna()))
     net.show_table(late, ["name", "tier", "last_interaction", "days_since",
                           "cadence_days", "days_overdue", "client_id"],
-                   key="net_overdue", height=320)
+                   key="net_overdue", height=320, clients=True)
     st.caption(t("network_page.maintenance.never"))
     st.subheader(t("network_page.maintenance.gaps_heading"))
     st.caption(t("network_page.maintenance.gaps_explain", good=f"{GOOD_SCORE:.0f}"))
     gaps = gaps.assign(name=gaps["client_id"].map(nodes["name"]))
     net.show_table(gaps, ["name", "tier", "value_score", "best_staff", "best_strength",
-                          "good_ties", "client_id"], key="net_gaps", height=320)
+                          "good_ties", "client_id"], key="net_gaps", height=320,
+                   clients=True)
 
 # -- Method ---------------------------------------------------------------------
 

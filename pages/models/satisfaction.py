@@ -1,6 +1,8 @@
 """Satisfaction & loyalty: NPS, CSAT and CES with intervals, trends, key drivers,
 attrition risk, the loyalty programme, and the method."""
 
+from functools import partial
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -13,6 +15,7 @@ from pfcrm_core.satisfaction.metrics import CSAT_METHODS, DEFAULT_MIN_N, PERIODS
 from pfcrm_core.satisfaction.trends import TREND_PERIODS
 from pfcrm_core.ui import active_store, cached_table, labeller, language, t
 from pfcrm_core.ui import satisfaction as sat
+from pfcrm_core.ui.client_table import client_table
 from pfcrm_core.ui.context import error_text
 
 store = active_store()
@@ -112,8 +115,14 @@ with metrics_tab:
     columns += [c for c in ("ces_n", "ces", "ces_ci_low", "ces_ci_high") if c in table]
     columns.append("small_n")
     csat_format = "%.1f"
-    st.dataframe(
-        table[columns], hide_index=True, width="stretch",
+    # Grouped by client, a row is one client, and selecting it opens the profile.
+    if grouping == "client":
+        draw = partial(client_table, key="sat_client_table", column_order=columns)
+        shown = table
+    else:
+        draw, shown = st.dataframe, table[columns]
+    draw(
+        shown, hide_index=True, width="stretch",
         height=420 if len(table) > 10 else "auto",
         column_config={
             "group": t(f"satisfaction_page.group.{grouping}"),
@@ -314,11 +323,12 @@ with attrition_tab:
             risk_format = "%.1f%%" if attrition.method == "logistic" else "%.2f"
             shown = risk.assign(risk=risk["risk"] * (100 if attrition.method ==
                                                      "logistic" else 1))
-            st.dataframe(
+            client_table(
                 shown[["client_id", "name", "client_type", "risk", "reason_1",
                        "reason_2", "reason_3", "latest_nps", "recency_days",
                        "open_complaints"]],
-                hide_index=True, width="stretch", height=420,
+                key="sat_attrition_clients", hide_index=True, width="stretch",
+                height=420,
                 column_config={
                     "client_id": t("col.client_id"), "name": t("col.name"),
                     "client_type": t("col.client_type"),
@@ -462,7 +472,8 @@ with loyalty_tab:
                 tier=lambda frame: frame["tier"].map(sat.tier_name))
             member_columns = ["client_id", "name", "tier", "clv", "nps", "tenure_years"]
             member_columns += ["strength"] if "strength" in members else []
-            st.dataframe(members[member_columns], hide_index=True, width="stretch",
+            client_table(members[member_columns], key="sat_loyalty_members",
+                         hide_index=True, width="stretch",
                          height=360, column_config={
                              "client_id": t("col.client_id"), "name": t("col.name"),
                              "tier": t("satisfaction_page.loyalty.col.tier"),

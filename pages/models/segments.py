@@ -9,6 +9,7 @@ from pfcrm_core.export import to_csv_bytes
 from pfcrm_core.segmentation.maps import QUADRANTS
 from pfcrm_core.ui import active_store, cached_table, labeller, language, t
 from pfcrm_core.ui import segments as seg
+from pfcrm_core.ui.client_table import client_table
 from pfcrm_core.ui.context import error_text
 
 store = active_store()
@@ -126,9 +127,10 @@ with map_tab:
         risk_shown=lambda frame: frame["risk"].map(
             lambda v: seg.risk_text(v, settings["risk_axis"])))
     members = members.sort_values("exposure_usd", ascending=False)
-    st.dataframe(
+    client_table(
         members[["client_id", "name", "segment_label", "risk_shown", "value",
-                 "exposure_usd"]], hide_index=True, width="stretch", height=320,
+                 "exposure_usd"]], key="seg_quadrant_clients", hide_index=True,
+        width="stretch", height=320,
         column_config={
             **client_columns,
             "risk_shown": seg.feature_label(settings["risk_axis"]),
@@ -220,10 +222,10 @@ with profiles_tab:
         scores = result.rfm.join(result.labels.rename("segment")).reset_index()
         scores = scores.merge(names, on="client_id", how="left").assign(
             segment_label=lambda frame: frame["segment"].map(labels))
-        st.dataframe(
+        client_table(
             scores[["client_id", "name", "segment_label", "recency_score",
                     "frequency_score", "monetary_score", "rfm_cell", "rfm_total"]],
-            hide_index=True, width="stretch", height=320,
+            key="seg_rfm_clients", hide_index=True, width="stretch", height=320,
             column_config={**client_columns,
                            "recency_score": t("segments.rfm.recency_score"),
                            "frequency_score": t("segments.rfm.frequency_score"),
@@ -282,10 +284,10 @@ with migration_tab:
         flagged = warning.clients.merge(names, on="client_id", how="left").assign(
             segment_label=lambda frame: frame["segment"].map(migration_labels),
             signals=lambda frame: frame["signals"].map(seg.signals_text))
-        st.dataframe(
+        client_table(
             flagged[["client_id", "name", "segment_label", "signals", "rating_1",
                      "rating_2", "notch_change", "pd_1", "pd_2", "nps_1", "nps_2"]],
-            hide_index=True, width="stretch", height=360,
+            key="seg_warning_clients", hide_index=True, width="stretch", height=360,
             column_config={
                 **client_columns,
                 "signals": t("segments.warning.signals"),
@@ -336,8 +338,8 @@ with uses_tab:
     targets = seg.offer_clients(edited, result, labels, clients)
     st.write(t("segments.offers.summary", clients=targets["client_id"].nunique(),
                offers=len(edited.dropna(subset=["segment", "offer"]))))
-    st.dataframe(targets[["client_id", "name", "segment_label", "offer"]],
-                 hide_index=True, width="stretch", height=320,
+    client_table(targets[["client_id", "name", "segment_label", "offer"]],
+                 key="seg_offer_clients", hide_index=True, width="stretch", height=320,
                  column_config={**client_columns,
                                 "offer": t("segments.offers.offer")})
     st.download_button(t("segments.offers.download"), to_csv_bytes(targets),

@@ -26,6 +26,7 @@ from ..network.render import STAFF_COLOUR
 from ..network.strength import HALF_LIFE_DAYS, band_of
 from ..store import Store
 from .cache import cached_table
+from .client_table import client_table
 from .context import error_text, label_of, t
 from .models import cached_clv
 
@@ -406,11 +407,21 @@ def column_config(columns: list[str]) -> dict:
 
 
 def show_table(frame: pd.DataFrame, columns: list[str], *, key: str,
-               height: int | str = "auto") -> None:
-    """Show ``columns`` of ``frame`` with translated headers; short tables fit."""
+               height: int | str = "auto", clients: bool = False) -> None:
+    """Show ``columns`` of ``frame`` with translated headers; short tables fit.
+
+    With ``clients=True`` the rows are clients (``frame`` has ``client_id``) and
+    selecting one opens that client's profile (``client_table``).
+    """
     present = [c for c in columns if c in frame]
     if len(frame) <= 10:
         height = "auto"
+    if clients:
+        shown = frame[present + ([] if "client_id" in present else ["client_id"])]
+        client_table(shown, key=key, column_order=present, hide_index=True,
+                     width="stretch", height=height,
+                     column_config=column_config(present))
+        return
     st.dataframe(frame[present], hide_index=True, width="stretch", height=height,
                  column_config=column_config(present), key=key)
 

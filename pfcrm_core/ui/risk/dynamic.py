@@ -9,6 +9,7 @@ import streamlit as st
 
 from ...errors import ModelError
 from ...risk import StressScenario, migration_matrix, stress_test, watchlist
+from ..client_table import client_table
 from ..context import error_text, fmt_money, label_of, t
 
 DEFAULT_PD_MULTIPLIER = 1.5
@@ -91,7 +92,7 @@ def render_watchlist(credit: pd.DataFrame, clients: pd.DataFrame, dates) -> None
     listed = listed.assign(
         name=listed["client_id"].map(names),
         reason_text=listed["reasons"].map(_reason_text))
-    st.dataframe(
+    client_table(
         listed[["client_id", "name", "rating_start", "rating_end", "notches_down",
                 "pd_start", "pd_end", "pd_ratio", "reason_text"]],
         hide_index=True, width="stretch", key="risk_watchlist",
@@ -168,7 +169,7 @@ def render_stress(book: pd.DataFrame, hurdle: float, cost_income: float) -> None
                                    how="left")
     clients = clients.sort_values("el_change", ascending=False, key=np.abs)
     clients["sector"] = clients["sector"].map(lambda v: label_of("sector", v))
-    st.dataframe(
+    client_table(
         clients[["client_id", "name", "sector", "pd_base", "pd_stressed", "el_base",
                  "el_stressed", "el_change", "capital_change", "raroc_base",
                  "raroc_stressed"]],

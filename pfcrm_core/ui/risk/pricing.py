@@ -12,6 +12,7 @@ import streamlit as st
 from ...risk import (QUADRANTS, MasterScale, ScorecardReport, portfolio_raroc, psi,
                      psi_band)
 from ...risk.book import variable_psi
+from ..client_table import client_table
 from ..context import fmt_money, label_of, t
 from .scorecard import psi_band_label, variable_label
 
@@ -94,7 +95,7 @@ def render_risk_table(table: pd.DataFrame, hurdle: float) -> None:
     columns = ["client_id", "name", "sector", "rating", "grade", "pd",
                "pd_source_label", "lgd", "ead", "el", "basis", "capital", "revenue",
                "raroc", "economic_profit", "clv", "risk_adjusted_clv", "quadrant_label"]
-    st.dataframe(
+    client_table(
         shown[columns], hide_index=True, width="stretch", height=420,
         key="risk_table",
         column_config={
@@ -156,7 +157,8 @@ def render_rankings(table: pd.DataFrame, has_clv: bool) -> None:
     with left:
         st.subheader(t("risk_page.rank.raroc", count=TOP_N))
         top = table.dropna(subset=["raroc"]).nsmallest(TOP_N, "raroc_rank")
-        st.dataframe(top[["name", "raroc", "ead"]],
+        client_table(top[["client_id", "name", "raroc", "ead"]],
+                     column_order=["name", "raroc", "ead"],
                      hide_index=True, width="stretch", column_config=config,
                      key="risk_rank_raroc")
     with right:
@@ -166,7 +168,8 @@ def render_rankings(table: pd.DataFrame, has_clv: bool) -> None:
             return
         top = table.dropna(subset=["risk_adjusted_clv"]).nsmallest(TOP_N,
                                                                    "clv_rank")
-        st.dataframe(top[["name", "risk_adjusted_clv", "raroc"]],
+        client_table(top[["client_id", "name", "risk_adjusted_clv", "raroc"]],
+                     column_order=["name", "risk_adjusted_clv", "raroc"],
                      hide_index=True, width="stretch", column_config=config,
                      key="risk_rank_clv")
 

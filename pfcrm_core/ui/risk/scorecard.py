@@ -24,6 +24,7 @@ from ...risk.binning import MISSING_LABEL
 from ...risk.book import UNSEEN_LABEL, capital_inputs, score_book
 from ...risk.scorecard import BASE_POINTS_LABEL
 from ...store import Store
+from ..client_table import client_table
 from ..context import error_text, label_of, t
 from ..models import cached_clv
 
@@ -387,7 +388,10 @@ def riskiest_clients(rows: pd.DataFrame, uploaded: bool = False) -> None:
         columns = ["client_id", "name", "rating", "score", "model_pd", "n_unseen",
                    "unseen_variables"]
     top = table.nlargest(TOP_N, "model_pd")
-    st.dataframe(
+    # Rows of the book are clients, so selecting one opens the profile. Rows of an
+    # uploaded table are not clients.
+    draw = st.dataframe if uploaded else client_table
+    draw(
         top[columns], hide_index=True, width="stretch", key="risk_riskiest",
         column_config={
             "row": st.column_config.NumberColumn(t("risk_page.col.row"), format="%d"),
