@@ -47,6 +47,8 @@ pages = {
     t("app.section.adoption"): [
         st.Page("pages/adoption/advisor.py", title=t("advisor.title"),
                 icon=":material/recommend:", url_path="advisor"),
+        st.Page("pages/adoption/roadmap.py", title=t("roadmap.title"),
+                icon=":material/route:", url_path="roadmap"),
     ],
     t("app.section.data"): [
         st.Page("pages/data/manage.py", title=t("app.page.data"),
