@@ -49,6 +49,8 @@ pages = {
                 icon=":material/recommend:", url_path="advisor"),
         st.Page("pages/adoption/roadmap.py", title=t("roadmap.title"),
                 icon=":material/route:", url_path="roadmap"),
+        st.Page("pages/adoption/case_study.py", title=t("case_study.nav_title"),
+                icon=":material/cases:", url_path="case-study"),
     ],
     t("app.section.data"): [
         st.Page("pages/data/manage.py", title=t("app.page.data"),
