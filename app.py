@@ -43,6 +43,8 @@ pages = {
                 icon=":material/hub:", url_path="network"),
         st.Page("pages/models/feedback.py", title=t("feedback_page.title"),
                 icon=":material/forum:", url_path="feedback"),
+        st.Page("pages/models/automation.py", title=t("automation_page.title"),
+                icon=":material/bolt:", url_path="automation"),
     ],
     t("app.section.adoption"): [
         st.Page("pages/adoption/advisor.py", title=t("advisor.title"),

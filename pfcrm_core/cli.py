@@ -2,7 +2,8 @@
 
 Commands: ``demo`` builds the demo database, ``import`` loads a CSV or XLSX file
 (or only checks it with ``--check``), ``history`` and ``undo`` manage imports,
-``template`` writes an empty template, ``clv`` fits the lifetime value models. Exit
+``template`` writes an empty template, ``clv`` fits the lifetime value models,
+``run-rules`` runs the automation rules and creates their tasks. Exit
 status 0 means the command did what it was asked, and 1 that it failed. Reports go
 to stdout, as JSON with ``--json``. Errors go to stderr as one line.
 """
@@ -106,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     clv.add_argument("--top", type=int, default=10, help="number of top clients to print")
     clv.add_argument("--output", help="write the per-client table to this CSV file")
     clv.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    rules = commands.add_parser(
+        "run-rules", help="run the automation rules and create their follow-up tasks")
+    rules.add_argument("--as-of", type=date.fromisoformat,
+                       help="evaluation date YYYY-MM-DD (default: the last event date "
+                            "in the data, or today when that is earlier)")
+    rules.add_argument("--dry-run", action="store_true",
+                       help="count the tasks that would be created without writing them")
+    rules.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
@@ -123,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         "undo": _cmd_undo,
         "template": _cmd_template,
         "clv": _cmd_clv,
+        "run-rules": _cmd_run_rules,
     }
     try:
         return handlers[args.command](store, args)
@@ -363,6 +374,31 @@ def _print_clv(report: dict, top: pd.DataFrame) -> None:
         print(f"warning: {warning['message']}")
     print(f"Top {len(top)} clients by CLV:")
     print(top.to_string(index=False))
+
+
+def _cmd_run_rules(store: Store, args) -> int:
+    from .automation import run_rules
+
+    # The store creates a missing file, which would run the rules on an empty book
+    # and report success, so a scheduler with a wrong --db path would never notice.
+    if not store.exists():
+        print(f"error: the database {store.path} was not found; pass --db PATH or set "
+              f"PFCRM_DB to an existing PF-CRM database.", file=sys.stderr)
+        return EXIT_FAILED
+    report = run_rules(store, args.as_of, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(_json_safe(report.to_dict()), ensure_ascii=False, indent=2,
+                         default=str))
+        return EXIT_OK
+
+    verb = "would create" if report.dry_run else "created"
+    print(f"Rules run at {report.as_of:%Y-%m-%d}"
+          f"{' (dry run, nothing written)' if report.dry_run else ''}: "
+          f"{verb} {report.created} tasks.")
+    for row in report.per_rule.to_dict(orient="records"):
+        print(f"  {row['rule_name']}: {row['matched']} clients matched, {verb} "
+              f"{row['created']}, {row['existing']} already had an open task")
+    return EXIT_OK
 
 
 def _json_safe(value):
