@@ -16,7 +16,8 @@ pytestmark = pytest.mark.usefixtures("fresh_caches")
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "dashboard" / "profile.py")
 TIMEOUT = 180
-TABS = ["overview", "value_risk", "segment", "network", "voice", "changes", "brief"]
+TABS = ["overview", "value_risk", "segment", "network", "voice", "outlook", "changes",
+        "brief"]
 
 
 @pytest.fixture
@@ -87,6 +88,18 @@ def test_profile_value_tab_in_chinese(demo_copy):
     labels = {metric.label for metric in app.metric}
     assert "客户终身价值（12 个月）" in labels
     assert "违约概率 PD（1 年）" in labels
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_profile_outlook_shows_next_deal(demo_copy, lang):
+    app = _open("C-0243", lang)
+
+    _show_tab(app, "outlook", lang)
+
+    _assert_clean(app)
+    labels = {metric.label for metric in app.metric}
+    assert translate("profile.kpi.next_deal", lang) in labels
+    assert translate("profile.gap.no_tasks", lang) in _texts(app)
 
 
 def test_profile_brief_downloads(demo_copy):

@@ -12,9 +12,11 @@ import pytest
 from pfcrm_core import fx
 from pfcrm_core.clv import fit_clv
 from pfcrm_core.network import analyse_network
+from pfcrm_core.prediction import predict_next_deal
 from pfcrm_core.profile import (ModelResults, ProfileError, assemble_profile,
                                 book_end, brief_html, brief_markdown, changes_since,
                                 normalise_text, search_clients, strength_change)
+from pfcrm_core.profile.brief import brief_sections
 from pfcrm_core.risk import current_book, risk_return_table
 from pfcrm_core.risk.book import score_book
 from pfcrm_core.segmentation import default_offers, segment_clients
@@ -38,7 +40,25 @@ def results(tables) -> ModelResults:
     segments = segment_clients(tables, method="rules", clv=clv)
     network = analyse_network(tables, clv=clv)
     return ModelResults(clv=clv.clients, risk=risk, segmentation=segments,
-                        offers=default_offers(segments.profiles), network=network)
+                        offers=default_offers(segments.profiles), network=network,
+                        next_deal=predict_next_deal(tables), tasks=_tasks())
+
+
+def _tasks() -> pd.DataFrame:
+    """Two open tasks and a done one for C-0243, and one for another client."""
+    return pd.DataFrame({
+        "task_id": [1, 2, 3, 4], "rule_id": [1, 2, 1, 1],
+        "rule_name": ["No contact", "Maturity", "No contact", "No contact"],
+        "client_id": ["C-0243", "C-0243", "C-0243", "C-0001"],
+        "title": ["Call", "Refinance", "Old call", "Call"],
+        "reason": ["No contact for 120 days", "Matures in 90 days", "x", "y"],
+        "owner": ["Li Wei", "Ann Lee", "Li Wei", "Bo Chen"],
+        "due_at": pd.to_datetime(["2026-10-20", "2026-10-10", "2026-06-01",
+                                  "2026-10-01"]),
+        "priority": ["high", "medium", "low", "high"],
+        "status": ["open", "in progress", "done", "open"],
+        "created_at": pd.to_datetime(["2026-09-30"] * 4),
+        "closed_at": pd.to_datetime([None, None, "2026-07-01", None])})
 
 
 # Search ---------------------------------------------------------------------------
@@ -179,8 +199,38 @@ def test_profile_unknown_client_raises(tables):
 def test_profile_without_models_has_gaps(tables):
     profile = assemble_profile(tables, "C-0243")
 
-    for section in ("clv", "risk", "segment", "network", "attrition"):
+    for section in ("clv", "risk", "segment", "network", "attrition", "next_deal"):
         assert profile.gaps[section].key == "profile.gap.model_unavailable"
+    assert profile.gaps["tasks"].key == "profile.gap.no_tasks"
+
+
+def test_profile_tasks_open_first_by_due_date(tables, results):
+    profile = assemble_profile(tables, "C-0243", results)
+
+    assert profile.tasks["task_id"].tolist() == [2, 1, 3]
+    assert "tasks" not in profile.gaps
+
+
+def test_profile_next_deal_matches_the_model(tables, results):
+    profile = assemble_profile(tables, "C-0243", results)
+
+    view = profile.next_deal
+    scores = results.next_deal.scores.set_index("client_id")
+    assert view["probability"] == pytest.approx(scores.loc["C-0243", "probability"])
+    assert view["rank"] == int((scores["probability"] > view["probability"]).sum()) + 1
+    assert view["clients"] == len(scores)
+    assert [r.key for r in view["reasons"]] == [
+        r.key for r in results.next_deal.reasons("C-0243")]
+
+
+def test_brief_has_outlook_with_tasks_and_next_deal(tables, results):
+    profile = assemble_profile(tables, "C-0243", results)
+
+    sections = {s.title: s for s in brief_sections(profile, "en")}
+    outlook = sections["Tasks and outlook"]
+    assert outlook.facts[0][0] == "Chance of a new deal"
+    assert "Task: Refinance (due 2026-10-10, owner Ann Lee, rule Maturity)" in outlook.lines
+    assert not any("Old call" in line for line in outlook.lines)
 
 
 def _with_new_client(tables: dict, name: str) -> dict:

@@ -54,15 +54,18 @@ if as_of is not None:
         help=t("profile.changes.since_help"))
 
 # Only the open tab runs, so a tab's models load when it is first opened.
-names = ["overview", "value_risk", "segment", "network", "voice", "changes", "brief"]
+names = ["overview", "value_risk", "segment", "network", "voice", "outlook", "changes",
+         "brief"]
 tabs = st.tabs([t(f"profile.tab.{name}") for name in names], key="profile_tab",
                on_change="rerun")
 sections = {"overview": (), "value_risk": ("clv", "risk"), "segment": ("segment",),
-            "network": ("network",), "voice": ("attrition",), "changes": (),
+            "network": ("network",), "voice": ("attrition",),
+            "outlook": ("next_deal",), "changes": (),
             "brief": prof.SECTIONS}
 renderers = {"overview": prof.render_overview, "value_risk": prof.render_value_risk,
              "segment": prof.render_segment, "network": prof.render_network,
-             "voice": prof.render_voice, "changes": prof.render_changes,
+             "voice": prof.render_voice, "outlook": prof.render_outlook,
+             "changes": prof.render_changes,
              "brief": prof.render_brief}
 
 for name, tab in zip(names, tabs):

@@ -9,11 +9,13 @@ import pandas as pd
 from pfcrm_core.profile.changes import Changes, changes_since
 from pfcrm_core.profile.errors import Gap
 from pfcrm_core.profile.models import (NetworkView, attrition_view, clv_view,
-                                       network_view, risk_view, segment_view)
+                                       network_view, next_deal_view, risk_view,
+                                       segment_view)
 from pfcrm_core.profile.tables import (book_end, case_view, client_deals, client_facts,
                                        deal_summary, default_since, feedback_view,
                                        rating_history, revenue_by_period,
-                                       revenue_summary, satisfaction_summary)
+                                       revenue_summary, satisfaction_summary,
+                                       task_view)
 
 
 @dataclass
@@ -22,7 +24,8 @@ class ClientProfile:
 
     Sections are None (views) or empty (tables) when there is nothing to show;
     ``gaps`` then contains the reason under the section's name: deals, revenue,
-    clv, risk, ratings, segment, network, feedback, cases, attrition, changes.
+    clv, risk, ratings, segment, network, feedback, cases, tasks, attrition,
+    next_deal, changes.
     """
 
     client_id: str
@@ -41,6 +44,8 @@ class ClientProfile:
     satisfaction: dict | None = None
     cases: pd.DataFrame | None = None
     attrition: dict | None = None
+    tasks: pd.DataFrame | None = None
+    next_deal: dict | None = None
     changes: Changes | None = None
     gaps: dict[str, Gap] = field(default_factory=dict)
 
@@ -67,6 +72,10 @@ class ModelResults:
     attrition : AttritionResult, optional
     cases : pandas.DataFrame, optional
         ``Store.read_cases()``.
+    tasks : pandas.DataFrame, optional
+        ``Store.read_tasks()``: the tasks the automation rules raised.
+    next_deal : NextDealResult, optional
+        ``prediction.predict_next_deal`` on the whole book.
     gaps : dict of str to Gap
         Why a model has no result (its error), by section name.
     """
@@ -78,6 +87,8 @@ class ModelResults:
     network: object | None = None
     attrition: object | None = None
     cases: pd.DataFrame | None = None
+    tasks: pd.DataFrame | None = None
+    next_deal: object | None = None
     gaps: dict[str, Gap] = field(default_factory=dict)
 
 
@@ -116,7 +127,8 @@ def assemble_profile(tables: dict[str, pd.DataFrame], client_id: str,
         revenue_summary=revenue_summary(tables["revenue"], client_id, reference),
         ratings=rating_history(tables["credit"], client_id),
         feedback=feedback_view(tables["feedback"], client_id),
-        cases=case_view(results.cases, client_id))
+        cases=case_view(results.cases, client_id),
+        tasks=task_view(results.tasks, client_id))
     _fill_table_gaps(profile)
     _fill_models(profile, tables, results)
     if as_of is None:
@@ -141,6 +153,8 @@ def _fill_table_gaps(profile: ClientProfile) -> None:
         profile.satisfaction = satisfaction_summary(profile.feedback)
     if profile.cases.empty:
         profile.gaps["cases"] = Gap("profile.gap.no_cases")
+    if profile.tasks.empty:
+        profile.gaps["tasks"] = Gap("profile.gap.no_tasks")
 
 
 def _fill_models(profile: ClientProfile, tables: dict, results: ModelResults) -> None:
@@ -157,6 +171,8 @@ def _fill_models(profile: ClientProfile, tables: dict, results: ModelResults) ->
                     lambda r: network_view(r, tables["interactions"], client_id),
                     "profile.gap.not_in_network"),
         "attrition": (results.attrition, lambda r: attrition_view(r, client_id),
+                      "profile.gap.not_scored"),
+        "next_deal": (results.next_deal, lambda r: next_deal_view(r, client_id),
                       "profile.gap.not_scored"),
     }
     for section, (result, select, absent_key) in views.items():

@@ -96,7 +96,8 @@ def brief_sections(profile: ClientProfile, lang: str = "en") -> list[BriefSectio
     return [_facts_section(profile, lang), _deals_section(profile, lang),
             _value_section(profile, lang), _risk_section(profile, lang),
             _segment_section(profile, lang), _network_section(profile, lang),
-            _voice_section(profile, lang), _changes_section(profile, lang)]
+            _voice_section(profile, lang), _outlook_section(profile, lang),
+            _changes_section(profile, lang)]
 
 
 def _text(lang: str):
@@ -249,6 +250,31 @@ def _voice_section(profile: ClientProfile, lang: str) -> BriefSection:
         section.facts.append((t("profile.kpi.attrition"),
                               _attrition_text(profile.attrition, lang)))
     return section
+
+
+def _outlook_section(profile: ClientProfile, lang: str) -> BriefSection:
+    t = _text(lang)
+    section = BriefSection(t("profile.section.outlook"),
+                           gaps=_gap_lines(profile, lang, "tasks", "next_deal"))
+    if profile.next_deal is not None:
+        section.facts.append((t("profile.kpi.next_deal"),
+                              next_deal_text(profile.next_deal, lang)))
+        for reason in profile.next_deal["reasons"]:
+            section.lines.append(reason.text(lang))
+    tasks = profile.tasks
+    if tasks is not None and not tasks.empty:
+        for row in tasks[tasks["status"] != "done"].itertuples():
+            section.lines.append(t("profile.brief.task", title=str(row.title),
+                                   due=_date(row.due_at), owner=str(row.owner or "–"),
+                                   rule=str(row.rule_name or "–")))
+    return section
+
+
+def next_deal_text(view: dict, lang: str) -> str:
+    """Return the next-deal probability with its horizon and rank in ``lang``."""
+    return _text(lang)("profile.next_deal.value", value=f"{view['probability']:.0%}",
+                       months=view["horizon_months"], rank=view["rank"],
+                       clients=view["clients"])
 
 
 def attrition_risk_text(view: dict, lang: str) -> str:

@@ -174,3 +174,33 @@ def attrition_view(result, client_id: str) -> dict | None:
     rank = int((scores["risk"] > row["risk"]).sum()) + 1
     return {"risk": float(row["risk"]), "method": result.method, "reasons": reasons,
             "rank": rank, "clients": int(len(scores)), "as_of": result.as_of}
+
+
+def next_deal_view(result, client_id: str) -> dict | None:
+    """Return the client's probability of a new deal and its reasons.
+
+    Parameters
+    ----------
+    result : NextDealResult
+        ``prediction.predict_next_deal`` on the whole book.
+    client_id : str
+
+    Returns
+    -------
+    dict or None
+        probability (0..1, over ``horizon_months`` after ``as_of``), rank (1 =
+        most likely), clients (how many were scored), horizon_months, as_of,
+        reasons (``prediction.Reason``, largest contribution first) and
+        pooled_auc of the back-test. None when the client had no relationship at
+        the scoring date.
+    """
+    scores = result.scores
+    rows = scores[scores["client_id"].astype(str) == str(client_id)]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    rank = int((scores["probability"] > row["probability"]).sum()) + 1
+    return {"probability": float(row["probability"]), "rank": rank,
+            "clients": len(scores), "horizon_months": result.horizon_months,
+            "as_of": result.as_of, "reasons": list(row["reasons"]),
+            "pooled_auc": result.validation.pooled_auc}

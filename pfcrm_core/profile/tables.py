@@ -249,3 +249,19 @@ def case_view(cases: pd.DataFrame | None, client_id: str) -> pd.DataFrame:
     rows = rows.sort_values(["is_closed", "opened_at"], ascending=[True, False],
                             kind="stable", ignore_index=True)
     return rows.drop(columns=["is_closed"])
+
+
+def task_view(tasks: pd.DataFrame | None, client_id: str) -> pd.DataFrame:
+    """Return the client's tasks from the automation rules, open ones first.
+
+    Open tasks are sorted by due date (soonest first), closed ones after them,
+    most recently closed first.
+    """
+    rows = client_rows(tasks, client_id)
+    if rows.empty:
+        return rows
+    rows["is_done"] = rows["status"].eq("done")
+    open_rows = rows[~rows["is_done"]].sort_values(["due_at", "task_id"], kind="stable")
+    done_rows = rows[rows["is_done"]].sort_values(["closed_at", "task_id"],
+                                                  ascending=False, kind="stable")
+    return pd.concat([open_rows, done_rows], ignore_index=True).drop(columns=["is_done"])

@@ -22,7 +22,8 @@ from ..i18n import translate
 from ..profile import (ClientProfile, Gap, ModelResults, assemble_profile,
                        gap_from_error, search_clients)
 from ..profile.brief import (attrition_risk_text, brief_html, brief_markdown,
-                             category_label, change_lines, format_usd)
+                             category_label, change_lines, format_usd,
+                             next_deal_text)
 from ..segmentation import default_offers
 from ..store import Store
 from .cache import cached_table
@@ -39,7 +40,7 @@ SEARCH_RESULTS = 8
 STAFF_TABLE_HEIGHT = 250
 WIDE_COLUMNS = {"comment", "notes", "evidence_text"}
 # The models each tab reads; the brief reads them all.
-SECTIONS = ("clv", "risk", "segment", "network", "attrition")
+SECTIONS = ("clv", "risk", "segment", "network", "attrition", "next_deal")
 MODEL_PAGES = {
     "clv": ("pages/models/clv.py", ":material/savings:"),
     "risk": ("pages/models/risk.py", ":material/shield:"),
@@ -47,6 +48,7 @@ MODEL_PAGES = {
     "network": ("pages/models/network.py", ":material/hub:"),
     "satisfaction": ("pages/models/satisfaction.py", ":material/sentiment_satisfied:"),
     "feedback": ("pages/models/feedback.py", ":material/forum:"),
+    "automation": ("pages/models/automation.py", ":material/bolt:"),
     "data": ("pages/data/manage.py", ":material/upload_file:"),
 }
 # Defaults of the model pages, so the profile reuses their cached fits.
@@ -214,6 +216,15 @@ def _attrition(store: Store):
         return None, gap_from_error(exc)
 
 
+def _next_deal(store: Store):
+    from .prediction import cached_next_deal
+
+    try:
+        return cached_next_deal(store), None
+    except ModelError as exc:
+        return None, gap_from_error(exc)
+
+
 def _cases(store: Store) -> pd.DataFrame:
     from .feedback import case_table
 
@@ -226,7 +237,7 @@ def model_results(store: Store, sections: tuple[str, ...] = SECTIONS) -> ModelRe
     ``risk`` also needs the CLV fit, for the risk-adjusted CLV. A model that
     cannot run leaves its result None and its reason in ``gaps``.
     """
-    results = ModelResults(cases=_cases(store))
+    results = ModelResults(cases=_cases(store), tasks=store.read_tasks())
     with st.spinner(t("profile.loading")):
         clv = None
         if "clv" in sections or "risk" in sections:
@@ -247,6 +258,9 @@ def model_results(store: Store, sections: tuple[str, ...] = SECTIONS) -> ModelRe
         if "attrition" in sections:
             results.attrition, gap = _attrition(store)
             _keep_gap(results, "attrition", gap)
+        if "next_deal" in sections:
+            results.next_deal, gap = _next_deal(store)
+            _keep_gap(results, "next_deal", gap)
     return results
 
 
@@ -724,6 +738,40 @@ def _cases_table(cases: pd.DataFrame) -> None:
                    "cause_label": "profile.col.root_cause"},
            {"case_id": "%d"}, key="profile_cases",
            dates=("opened_at", "due_at", "closed_at"))
+
+
+def render_outlook(profile: ClientProfile) -> None:
+    """Draw the client's tasks from the automation rules and its next-deal chance."""
+    st.subheader(t("profile.section.outlook"))
+    st.markdown(f"**{t('profile.section.tasks')}**")
+    if not show_gap(profile, "tasks"):
+        _task_table(profile.tasks)
+
+    st.markdown(f"**{t('profile.section.next_deal')}**")
+    if not show_gap(profile, "next_deal"):
+        view = profile.next_deal
+        st.caption(t("profile.source.next_deal", date=_date_text(view["as_of"]),
+                     auc=f"{view['pooled_auc']:.2f}"))
+        st.metric(t("profile.kpi.next_deal"), f"{view['probability']:.0%}")
+        st.caption(next_deal_text(view, language()))
+        reasons = [reason.text(language()) for reason in view["reasons"]]
+        st.text("\n".join(reasons) if reasons else t("profile.next_deal.no_reasons"))
+    page_link("automation")
+
+
+def _task_table(tasks: pd.DataFrame) -> None:
+    shown = tasks.assign(
+        status_label=[label("automation.status", v) for v in tasks["status"]],
+        priority_label=[label("automation.priority", v) for v in tasks["priority"]],
+        due=[_date_text(v) for v in tasks["due_at"]])
+    columns = {"title": "profile.col.task", "rule_name": "profile.col.rule",
+               "reason": "profile.col.reason", "owner": "profile.col.owner",
+               "due": "profile.col.due", "priority_label": "profile.col.priority",
+               "status_label": "profile.col.status"}
+    open_count = int((tasks["status"] != "done").sum())
+    st.caption(t("profile.tasks.count", open=open_count, done=len(tasks) - open_count))
+    st.dataframe(text_columns(shown, columns), hide_index=True, width="stretch",
+                 column_config=column_config(columns), key="profile_tasks")
 
 
 def render_changes(profile: ClientProfile) -> None:
