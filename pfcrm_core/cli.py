@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--dry-run", action="store_true",
                        help="count the tasks that would be created without writing them")
     rules.add_argument("--json", action="store_true", help="print the report as JSON")
+    rules.add_argument("--lang", choices=("en", "zh"), default="en",
+                       help="language of the starter rules when a database has no "
+                            "rules yet (default en)")
     return parser
 
 
@@ -385,7 +388,7 @@ def _cmd_run_rules(store: Store, args) -> int:
         print(f"error: the database {store.path} was not found; pass --db PATH or set "
               f"PFCRM_DB to an existing PF-CRM database.", file=sys.stderr)
         return EXIT_FAILED
-    report = run_rules(store, args.as_of, dry_run=args.dry_run)
+    report = run_rules(store, args.as_of, dry_run=args.dry_run, lang=args.lang)
     if args.json:
         print(json.dumps(_json_safe(report.to_dict()), ensure_ascii=False, indent=2,
                          default=str))

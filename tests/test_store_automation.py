@@ -161,3 +161,11 @@ def test_version_3_file_without_tables_gets_them(tmp_path):
         for table in ("task_events", "tasks", "automation_rules"):
             con.execute(f"DROP TABLE {table}")
     assert Store(path).read_tasks().empty
+
+
+def test_starter_rules_are_seeded_in_the_first_users_language(store):
+    rules = stored_rules(store, "zh")
+
+    assert [rule.name for rule in rules][:2] == ["价值前五分之一且 90 天未联系的客户", "评级下调"]
+    assert "{client_name}" in rules[0].reason
+    assert [rule.name for rule in stored_rules(store, "en")] == [r.name for r in rules]

@@ -49,7 +49,7 @@ if cached_table(store, "clients").empty:
 
 try:
     sources = cached_sources(store)
-    rules = stored_rules(store)
+    rules = stored_rules(store, language())
     rules_frame = store.read_rules()
 except RuleError as exc:
     st.error(error_text(exc))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .facts import client_facts, load_sources
 from .rules import Rule, propose_tasks, validate_rule
-from .starter import STARTER_RULES
+from .starter import starter_rules
 
 logger = logging.getLogger(__name__)
 
@@ -67,19 +67,20 @@ def default_as_of(sources: dict[str, pd.DataFrame], today: date | None = None) -
     return min(pd.Timestamp(max(latest)).date(), today)
 
 
-def stored_rules(store) -> list[Rule]:
+def stored_rules(store, lang: str = "en") -> list[Rule]:
     """Return the store's rules as validated ``Rule`` objects, seeding the starters.
 
-    The starter rules are written on the first call for a database only, so a
-    user who deletes them does not get them back.
+    The starter rules are written on the first call for a database only, in
+    ``lang`` ("en" or "zh"), so a user who deletes them does not get them back.
     """
-    store.seed_rules([rule.to_dict() for rule in STARTER_RULES])
+    store.seed_rules([rule.to_dict() for rule in starter_rules(lang)])
     return [validate_rule(Rule.from_dict(row))
             for row in store.read_rules().to_dict(orient="records")]
 
 
 def run_rules(store, as_of=None, *, dry_run: bool = False,
-              sources: dict[str, pd.DataFrame] | None = None) -> RunReport:
+              sources: dict[str, pd.DataFrame] | None = None,
+              lang: str = "en") -> RunReport:
     """Evaluate the enabled rules at ``as_of`` and store one task per new match.
 
     Parameters
@@ -92,6 +93,8 @@ def run_rules(store, as_of=None, *, dry_run: bool = False,
         Count the tasks without writing them.
     sources : dict of DataFrame, optional
         Tables from ``load_sources``, when the caller has read them already.
+    lang : {"en", "zh"}, default "en"
+        Language of the starter rules, when the database has no rules yet.
 
     Returns
     -------
@@ -99,7 +102,7 @@ def run_rules(store, as_of=None, *, dry_run: bool = False,
     """
     sources = sources if sources is not None else load_sources(store)
     as_of = pd.Timestamp(as_of).date() if as_of is not None else default_as_of(sources)
-    rules = [rule for rule in stored_rules(store) if rule.enabled]
+    rules = [rule for rule in stored_rules(store, lang) if rule.enabled]
     facts = client_facts(sources, as_of)
     proposals = propose_tasks(rules, facts, as_of)
 

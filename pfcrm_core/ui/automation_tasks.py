@@ -41,7 +41,8 @@ def render_run_button(store: Store, as_of: date) -> None:
         return
     try:
         with st.spinner(t("automation_page.tasks.running")):
-            report = run_rules(store, as_of, sources=cached_sources(store))
+            report = run_rules(store, as_of, sources=cached_sources(store),
+                               lang=language())
     except PfcrmError as exc:
         show_error(exc)
         return
