@@ -60,7 +60,8 @@ pages = {
     ],
 }
 
-page = st.navigation(pages, position="sidebar")
+# Sixteen pages in four sections: show them all rather than a "View more" button.
+page = st.navigation(pages, position="sidebar", expanded=True)
 render_sidebar(active_store())
 render_client_search()
 try:
