@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pfcrm_core.i18n import translate
 from pfcrm_core.store import Store
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
@@ -49,14 +50,37 @@ def test_runs_on_demo_data(demo_copy, lang):
 
     assert not app.exception, app.exception
     assert not app.error, [e.value for e in app.error]
-    assert not app.info, [e.value for e in app.info]
+    # On the demo fees the seasonal naive forecast wins the back-test and the
+    # tab states it. No other message may appear.
+    naive_chosen = translate("prediction.fees.naive_chosen", lang)
+    assert [element.value for element in app.info] == [naive_chosen]
     title = ("Prediction: next deal and fee income" if lang == "en"
              else "预测：下一笔交易与费用收入")
     assert app.subheader[0].value == title
     auc_label = "AUC (back-test)" if lang == "en" else "AUC（回测）"
     assert float(_metric(app, auc_label)) > 0.8
-    assert len(app.dataframe) >= 4
+    assert len(app.dataframe) >= 5
     assert any("y_{t+h}" in element.value for element in app.latex)
+    assert any(r"\mathrm{MASE}" in element.value for element in app.latex)
+
+
+def test_fee_method_lists_candidates(demo_copy):
+    app = _open()
+
+    candidates = next(frame.value for frame in app.dataframe
+                      if "chosen" in frame.value.columns)
+
+    assert list(candidates["model"]) == [
+        "Seasonal naive (same quarter last year)", "Seasonal naive with drift",
+        "Damped Holt-Winters", "Mean of seasonal naive and Holt-Winters"]
+    assert list(candidates["chosen"]) == [True, False, False, False]
+    texts = _texts(app)
+    assert "**Chosen: Seasonal naive (same quarter last year).**" in texts
+    assert "has no parameters" in texts
+    # The 95 % coverage of 82 % is more than 10 points short, so the tab warns.
+    assert "82% inside the 95% interval" in texts
+    # The 95 % interval pools horizons, and a caption reports it.
+    assert "The 95% interval at horizons 1, 2, 3, 4 uses" in texts
 
 
 def test_ranking_shows_names_and_reasons(demo_copy):
@@ -90,6 +114,10 @@ def test_fee_kind_switch(demo_copy):
 
     assert not app.exception, app.exception
     assert _metric(app, "Forecast for 2026Q4") != fees_only
+    # All revenue picks the mean of seasonal naive and Holt-Winters.
+    assert not app.info, [e.value for e in app.info]
+    assert "Model: Mean of seasonal naive and Holt-Winters" in _texts(app)
+    assert any(r"\tfrac{1}{2}" in element.value for element in app.latex)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -1,37 +1,37 @@
-"""Quarterly fee-income forecast with back-tested prediction intervals.
+"""Quarterly fee-income forecast: model choice by back-test, conformal intervals.
 
-Model
------
-Additive Holt-Winters with a damped trend and a season of 4 quarters:
+Candidates
+----------
+The seasonal naive forecast (same quarter last year), the same with the mean
+year-on-year change added, damped additive Holt-Winters, and the mean of the
+seasonal naive and Holt-Winters forecasts (``fee_models``).
 
-    level    l_t = a (y_t - s_{t-4}) + (1 - a)(l_{t-1} + phi b_{t-1})
-    trend    b_t = b (l_t - l_{t-1}) + (1 - b) phi b_{t-1}
-    season   s_t = g (y_t - l_t) + (1 - g) s_{t-4}
-    forecast y_{t+h} = l_t + (phi + ... + phi^h) b_t + s_{t+h-4k}
+Back-test and choice
+--------------------
+Rolling origin: from ``MIN_FIT_QUARTERS`` on, every candidate is refitted on the
+quarters up to each origin and forecasts the next ``quarters_ahead``, so each
+forecast uses only data before its target. A candidate's MASE is its mean
+absolute error at each horizon, averaged over horizons 1..``quarters_ahead``,
+over the mean absolute year-on-year change of the whole series (the in-sample
+error of the seasonal naive forecast). That scale is one constant shared by
+every candidate and origin, so it does not affect the choice. The candidate
+with the lowest MASE is chosen and refitted on every quarter. MAPE is averaged
+over horizons the same way.
 
-with ``phi = 0.9`` and ``(a, b, g)`` chosen on a grid to minimise the squared
-one-step errors. The first year sets the initial level and seasonal indices, the
-second year (when there is one) the initial trend.
+Choosing the best of four on the same back-test flatters the winner, so the
+result also reports the error of the choice itself: at each origin the
+candidate with the lowest MASE over the errors known by then forecasts.
 
 Intervals
 ---------
-Rolling origin: from ``MIN_FIT_QUARTERS`` on, the model is refitted on the
-quarters up to each origin and forecasts the next ``quarters_ahead``. Each error
-is divided by sqrt(h), as if errors grew like a random walk's, so all horizons
-share one pool. The 10/90 % and 2.5/97.5 % quantiles of the pool, times sqrt(h),
-give the 80 % and 95 % intervals around the forecast. Coverage is measured out
-of sample: each back-test error is checked against intervals built only from
-errors already observed at its origin.
-
-NOTE: the first coverage checks use pools of only ``MIN_COVERAGE_ERRORS``
-errors, whose outer quantiles are close to their minimum and maximum, so the
-measured coverage is somewhat below what the final intervals, built from every
-back-test error, would reach on the same series.
+Split-conformal intervals from the chosen model's relative back-test errors
+per horizon (``fee_intervals``). Coverage is measured out of sample: each
+back-test actual is checked against intervals built only from errors of
+earlier origins, once ``MIN_COVERAGE_ERRORS`` of them are known.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,22 +40,23 @@ import numpy as np
 import pandas as pd
 
 from pfcrm_core.fx import revenue_in_usd
+from pfcrm_core.notes import Note
 from pfcrm_core.overview import default_as_of
 
 from .errors import PredictionError, require_columns
+from .fee_intervals import (errors_needed, half_widths, interval_bounds,
+                            relative_errors, sequential_coverage)
+from .fee_models import MODELS, SEASON, FittedModel, fit_model
 
 logger = logging.getLogger(__name__)
 
-SEASON = 4
-DAMPING = 0.9
-ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
-BETAS = (0.0, 0.05, 0.1, 0.2)
-GAMMAS = (0.0, 0.1, 0.2, 0.3, 0.5)
 MIN_QUARTERS = 8
 MIN_FIT_QUARTERS = 6
-# Errors needed before the out-of-sample coverage check starts at an origin.
-MIN_COVERAGE_ERRORS = 8
-LEVELS = {80: (0.10, 0.90), 95: (0.025, 0.975)}
+# The coverage check starts once the 95 % conformal quantile is finite.
+MIN_COVERAGE_ERRORS = errors_needed(95)
+# Below this many errors known at an origin, the out-of-sample choice there
+# falls back to the seasonal naive forecast.
+MIN_SELECTION_ERRORS = 8
 
 
 @dataclass(frozen=True)
@@ -70,23 +71,27 @@ class FeeForecast:
         Revenue ``kind`` forecast ("fee"), or None for all revenue.
     history : pandas.DataFrame
         ``quarter`` (pandas.Period), ``quarter_start`` (Timestamp), ``income``
-        (USD) and ``fitted`` (one-step forecast, NaN for the first year).
+        (USD) and ``fitted`` (the chosen model's one-step forecast, NaN for the
+        first year).
     forecast : pandas.DataFrame
         ``quarter``, ``quarter_start``, ``horizon`` (1 = next quarter),
         ``forecast``, ``lower_80``, ``upper_80``, ``lower_95``, ``upper_95``
         (USD, floored at 0).
     backtest : pandas.DataFrame
         ``origin`` (last quarter fitted), ``horizon``, ``quarter``, ``actual``,
-        ``forecast``, ``naive_forecast`` (seasonal naive) and ``error`` (actual
-        minus forecast).
+        one forecast column per candidate in ``MODELS``, ``forecast`` (the
+        chosen model's),
+        ``naive_forecast`` (seasonal naive) and ``error`` (actual minus
+        forecast).
     parameters : dict
-        ``alpha``, ``beta``, ``gamma`` and ``phi`` of the final fit.
+        Fitted parameters of the chosen model (see ``FittedModel.parameters``).
     mape : float
-        Mean absolute percentage error of the back-test, in percent.
+        Back-test mean absolute percentage error of the chosen model, in
+        percent, averaged over horizons.
     mase : float
-        Mean absolute back-test error over the in-sample mean absolute
-        seasonal difference; below 1 beats a seasonal naive forecast fitted in
-        sample.
+        Back-test mean absolute error of the chosen model, averaged over
+        horizons, over the in-sample mean absolute year-on-year change. A value
+        below 1 beats the seasonal naive forecast fitted in sample.
     naive_mape, naive_mase : float
         The same for the seasonal naive forecast (same quarter last year).
     coverage_80, coverage_95 : float
@@ -94,6 +99,17 @@ class FeeForecast:
         intervals; NaN when none could be checked.
     coverage_checked : int
         Back-test errors checked for coverage.
+    chosen_model : str
+        Key in ``MODELS`` of the candidate with the lowest back-test MASE.
+    candidates : pandas.DataFrame
+        ``model``, ``mape``, ``mase`` and ``chosen`` for every candidate, in
+        ``MODELS`` order.
+    selection_mape, selection_mase : float
+        Back-test error when the model is chosen at each origin from the errors
+        known by then, so without the optimism of choosing after the fact.
+    notes : tuple of Note
+        Facts about the intervals that a reader needs (pooled horizons, too few
+        errors).
     """
 
     as_of: pd.Timestamp
@@ -109,6 +125,11 @@ class FeeForecast:
     coverage_80: float = float("nan")
     coverage_95: float = float("nan")
     coverage_checked: int = 0
+    chosen_model: str = "seasonal_naive"
+    candidates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    selection_mape: float = float("nan")
+    selection_mase: float = float("nan")
+    notes: tuple[Note, ...] = ()
 
 
 def quarterly_income(revenue: pd.DataFrame, as_of: pd.Timestamp,
@@ -143,134 +164,87 @@ def quarterly_income(revenue: pd.DataFrame, as_of: pd.Timestamp,
     return totals.reindex(quarters, fill_value=0.0).rename("income")
 
 
-def _grid() -> np.ndarray:
-    return np.array(list(itertools.product(ALPHAS, BETAS, GAMMAS)), dtype=float)
+def mase_scale(y: np.ndarray) -> float:
+    """Return the mean absolute year-on-year change of ``y`` (the MASE scale).
 
-
-def _initial_state(y: np.ndarray, combos: int):
-    level = np.full(combos, y[:SEASON].mean())
-    trend = ((y[SEASON:2 * SEASON].mean() - y[:SEASON].mean()) / SEASON
-             if len(y) >= 2 * SEASON else 0.0)
-    trend = np.full(combos, trend)
-    season = np.tile(y[:SEASON] - y[:SEASON].mean(), (combos, 1))
-    return level, trend, season
-
-
-def _filter(y: np.ndarray, params: np.ndarray):
-    """Run Holt-Winters over ``y`` for every row of ``params`` (alpha, beta, gamma).
-
-    Returns the one-step forecasts (combos × len(y), NaN for the first season)
-    and the final level, trend and seasonal indices.
+    Falls back to the mean absolute income, then to 1, when the series repeats
+    itself exactly, so that scaled errors stay finite.
     """
-    alpha, beta, gamma = params[:, 0], params[:, 1], params[:, 2]
-    level, trend, season = _initial_state(y, len(params))
-    fitted = np.full((len(params), len(y)), np.nan)
-    for t in range(SEASON, len(y)):
-        index = t % SEASON
-        fitted[:, t] = level + DAMPING * trend + season[:, index]
-        previous = level
-        level = (alpha * (y[t] - season[:, index])
-                 + (1 - alpha) * (previous + DAMPING * trend))
-        trend = beta * (level - previous) + (1 - beta) * DAMPING * trend
-        season[:, index] = gamma * (y[t] - level) + (1 - gamma) * season[:, index]
-    return fitted, level, trend, season
-
-
-def fit_holt_winters(y: np.ndarray) -> dict:
-    """Fit the damped additive Holt-Winters model to ``y`` by grid search.
-
-    Returns
-    -------
-    dict
-        ``alpha``, ``beta``, ``gamma``, ``phi``, ``fitted`` (one-step
-        forecasts), and the final ``level``, ``trend`` and ``season`` (indexed
-        by ``t % 4``), plus ``n`` (quarters fitted).
-    """
-    y = np.asarray(y, dtype=float)
-    grid = _grid()
-    fitted, level, trend, season = _filter(y, grid)
-    sse = np.nansum((y - fitted) ** 2, axis=1)
-    best = int(np.argmin(sse))
-    return {"alpha": float(grid[best, 0]), "beta": float(grid[best, 1]),
-            "gamma": float(grid[best, 2]), "phi": DAMPING,
-            "fitted": fitted[best], "level": float(level[best]),
-            "trend": float(trend[best]), "season": season[best].copy(), "n": len(y)}
-
-
-def forecast_holt_winters(fit: dict, steps: int) -> np.ndarray:
-    """Return the point forecasts 1..``steps`` quarters after the fitted data."""
-    damping = np.cumsum(fit["phi"] ** np.arange(1, steps + 1))
-    indices = (fit["n"] + np.arange(steps)) % SEASON
-    return fit["level"] + damping * fit["trend"] + fit["season"][indices]
+    changes = np.abs(y[SEASON:] - y[:-SEASON])
+    for scale in (changes.mean() if len(changes) else 0.0, np.abs(y).mean()):
+        if scale > 0:
+            return float(scale)
+    return 1.0
 
 
 def _backtest(y: np.ndarray, quarters: pd.PeriodIndex, steps: int) -> pd.DataFrame:
     rows = []
     for origin in range(MIN_FIT_QUARTERS, len(y)):
         horizon = min(steps, len(y) - origin)
-        forecast = forecast_holt_winters(fit_holt_winters(y[:origin]), horizon)
+        past = y[:origin]
+        forecasts = {key: fit_model(key, past).predict(horizon) for key in MODELS}
         for h in range(1, horizon + 1):
             target = origin + h - 1
-            # Same quarter of the latest year observed at the origin.
-            same_quarter = target - SEASON * ((h - 1) // SEASON + 1)
-            rows.append({"origin": quarters[origin - 1], "horizon": h,
-                         "quarter": quarters[target], "actual": y[target],
-                         "forecast": forecast[h - 1],
-                         "naive_forecast": y[same_quarter]})
-    frame = pd.DataFrame(rows, columns=["origin", "horizon", "quarter", "actual",
-                                        "forecast", "naive_forecast"])
-    frame["error"] = frame["actual"] - frame["forecast"]
-    return frame
+            row = {"origin": quarters[origin - 1], "horizon": h,
+                   "quarter": quarters[target], "actual": y[target]}
+            row.update({key: forecasts[key][h - 1] for key in MODELS})
+            rows.append(row)
+    columns = ["origin", "horizon", "quarter", "actual", *MODELS]
+    return pd.DataFrame(rows, columns=columns)
 
 
-def _scaled_errors(backtest: pd.DataFrame) -> np.ndarray:
-    return (backtest["error"] / np.sqrt(backtest["horizon"])).to_numpy(dtype=float)
+def score(backtest: pd.DataFrame, column: str, scale: float) -> tuple[float, float]:
+    """Return the MAPE (percent) and MASE of forecast ``column``, horizon-averaged.
+
+    ``scale`` (USD) divides the absolute errors for MASE. MAPE skips quarters
+    with no positive actual income. NaN when ``backtest`` has no usable row.
+    """
+    actual, forecast = backtest["actual"], backtest[column]
+    frame = pd.DataFrame({
+        "horizon": backtest["horizon"],
+        "scaled": (actual - forecast).abs() / scale,
+        "percent": ((actual - forecast).abs() / actual.where(actual > 0)) * 100})
+    by_horizon = frame.groupby("horizon")[["percent", "scaled"]].mean()
+    return float(by_horizon["percent"].mean()), float(by_horizon["scaled"].mean())
 
 
-def _coverage(backtest: pd.DataFrame) -> tuple[float, float, int]:
-    # An error is known once its target quarter is observed, so the intervals
-    # for a forecast made at origin o use only errors whose quarter is <= o.
-    scaled = _scaled_errors(backtest)
-    inside = {80: [], 95: []}
-    for row in backtest.itertuples():
-        known = scaled[(backtest["quarter"] <= row.origin).to_numpy()]
-        if len(known) < MIN_COVERAGE_ERRORS:
-            continue
-        for level, (low, high) in LEVELS.items():
-            bounds = np.quantile(known, [low, high]) * np.sqrt(row.horizon)
-            inside[level].append(bounds[0] <= row.error <= bounds[1])
-    checked = len(inside[80])
-    if checked == 0:
-        return float("nan"), float("nan"), 0
-    return float(np.mean(inside[80])), float(np.mean(inside[95])), checked
+def _best_model(backtest: pd.DataFrame, scale: float) -> str:
+    # np.nanargmin keeps the first of equal scores, so ties go to the simpler model.
+    mase = [score(backtest, key, scale)[1] for key in MODELS]
+    if np.all(np.isnan(mase)):
+        return MODELS[0]
+    return MODELS[int(np.nanargmin(mase))]
 
 
-def _error_scores(y: np.ndarray, backtest: pd.DataFrame) -> dict:
-    scale = np.mean(np.abs(y[SEASON:] - y[:-SEASON])) if len(y) > SEASON else np.nan
-    positive = backtest[backtest["actual"] > 0]
-    scores = {}
-    for name, column in (("", "forecast"), ("naive_", "naive_forecast")):
-        errors = backtest["actual"] - backtest[column]
-        share = ((positive["actual"] - positive[column]).abs() / positive["actual"])
-        scores[f"{name}mape"] = float(100 * share.mean()) if len(share) else np.nan
-        scores[f"{name}mase"] = (float(errors.abs().mean() / scale)
-                                 if len(errors) and scale > 0 else np.nan)
-    return scores
+def _candidate_table(backtest: pd.DataFrame, chosen: str,
+                     scale: float) -> pd.DataFrame:
+    rows = [(key, *score(backtest, key, scale), key == chosen) for key in MODELS]
+    return pd.DataFrame(rows, columns=["model", "mape", "mase", "chosen"])
 
 
-def _forecast_table(y: np.ndarray, quarters: pd.PeriodIndex, fit: dict, steps: int,
-                    backtest: pd.DataFrame) -> pd.DataFrame:
-    point = forecast_holt_winters(fit, steps)
-    horizon = np.arange(1, steps + 1)
+def _selection_forecast(backtest: pd.DataFrame, scale: float) -> pd.Series:
+    # At each origin, the model with the lowest MASE over the errors known then.
+    chosen = pd.Series(MODELS[0], index=backtest.index)
+    for origin, rows in backtest.groupby("origin", sort=True):
+        known = backtest[backtest["quarter"] <= origin]
+        if len(known) >= MIN_SELECTION_ERRORS:
+            chosen[rows.index] = _best_model(known, scale)
+    values = backtest[list(MODELS)].to_numpy()
+    columns = [MODELS.index(key) for key in chosen]
+    return pd.Series(values[np.arange(len(values)), columns], index=backtest.index)
+
+
+def _forecast_table(quarters: pd.PeriodIndex, model: FittedModel, steps: int,
+                    backtest: pd.DataFrame) -> tuple[pd.DataFrame, list[Note]]:
+    point = np.maximum(model.predict(steps), 0.0)
     future = pd.period_range(quarters[-1] + 1, periods=steps, freq="Q")
     table = pd.DataFrame({"quarter": future, "quarter_start": future.start_time,
-                          "horizon": horizon, "forecast": np.maximum(point, 0.0)})
-    scaled = _scaled_errors(backtest)
-    for level, (low, high) in LEVELS.items():
-        bounds = np.quantile(scaled, [low, high]) if len(scaled) else (np.nan, np.nan)
-        table[f"lower_{level}"] = np.maximum(point + bounds[0] * np.sqrt(horizon), 0.0)
-        table[f"upper_{level}"] = np.maximum(point + bounds[1] * np.sqrt(horizon), 0.0)
-    return table
+                          "horizon": np.arange(1, steps + 1), "forecast": point})
+    widths, notes = half_widths(relative_errors(backtest), steps)
+    for level, width in widths.items():
+        table[f"lower_{level}"], table[f"upper_{level}"] = interval_bounds(point,
+                                                                           width)
+    return table, notes
 
 
 def forecast_fees(tables: dict[str, pd.DataFrame], as_of: date | None = None, *,
@@ -287,7 +261,8 @@ def forecast_fees(tables: dict[str, pd.DataFrame], as_of: date | None = None, *,
         Complete quarters up to this date are used. Default: the latest revenue
         or deal start date (``overview.default_as_of``).
     quarters_ahead : int, default 4
-        Quarters to forecast, 1 to 8.
+        Quarters to forecast, 1 to 8. The back-test and the model choice use
+        horizons 1 to ``quarters_ahead``.
     kind : str or None, default "fee"
         Revenue ``kind`` to forecast; None forecasts all revenue.
     min_quarters : int, default 8
@@ -310,6 +285,7 @@ def forecast_fees(tables: dict[str, pd.DataFrame], as_of: date | None = None, *,
         as_of = default_as_of(revenue, tables.get("deals", pd.DataFrame(
             columns=["start_date"])))
     as_of = pd.Timestamp(as_of).normalize()
+    steps = int(quarters_ahead)
 
     # The quarterly series and the minimum history it needs.
     series = quarterly_income(revenue, as_of, kind)
@@ -319,19 +295,35 @@ def forecast_fees(tables: dict[str, pd.DataFrame], as_of: date | None = None, *,
                               quarters=len(series), kind=kind or "all")
     y, quarters = series.to_numpy(dtype=float), series.index
 
-    # Rolling-origin back-test, then the final fit and its intervals.
-    backtest = _backtest(y, quarters, int(quarters_ahead))
-    fit = fit_holt_winters(y)
-    coverage_80, coverage_95, checked = _coverage(backtest)
-    history = pd.DataFrame({"quarter": quarters, "quarter_start": quarters.start_time,
-                            "income": y, "fitted": fit["fitted"]})
-    logger.info("fee forecast at %s: %d quarters, %d back-test errors",
-                as_of.date(), len(y), len(backtest))
+    # Rolling-origin back-test of every candidate, and the choice among them.
+    scale = mase_scale(y)
+    backtest = _backtest(y, quarters, steps)
+    chosen = _best_model(backtest, scale)
+    backtest["forecast"] = backtest[chosen]
+    backtest["naive_forecast"] = backtest["seasonal_naive"]
+    backtest["error"] = backtest["actual"] - backtest["forecast"]
+    selection = backtest.assign(selection=_selection_forecast(backtest, scale))
+    selection_mape, selection_mase = score(selection, "selection", scale)
 
+    # The chosen model refitted on every quarter, its intervals and their coverage.
+    model = fit_model(chosen, y)
+    table, notes = _forecast_table(quarters, model, steps, backtest)
+    # NOTE: the model was chosen on the whole back-test, so the rows checked for
+    # coverage also took part in the choice, though not in their own intervals.
+    coverage_80, coverage_95, checked = sequential_coverage(backtest, steps,
+                                                            MIN_COVERAGE_ERRORS)
+    history = pd.DataFrame({"quarter": quarters, "quarter_start": quarters.start_time,
+                            "income": y, "fitted": model.fitted})
+    candidates = _candidate_table(backtest, chosen, scale)
+    logger.info("fee forecast at %s: %d quarters, %d back-test rows, chose %s",
+                as_of.date(), len(y), len(backtest), chosen)
+
+    mape, mase = score(backtest, "forecast", scale)
+    naive_mape, naive_mase = score(backtest, "naive_forecast", scale)
     return FeeForecast(
-        as_of=as_of, kind=kind, history=history,
-        forecast=_forecast_table(y, quarters, fit, int(quarters_ahead), backtest),
-        backtest=backtest,
-        parameters={name: fit[name] for name in ("alpha", "beta", "gamma", "phi")},
-        coverage_80=coverage_80, coverage_95=coverage_95, coverage_checked=checked,
-        **_error_scores(y, backtest))
+        as_of=as_of, kind=kind, history=history, forecast=table, backtest=backtest,
+        parameters=dict(model.parameters), mape=mape, mase=mase,
+        naive_mape=naive_mape, naive_mase=naive_mase, coverage_80=coverage_80,
+        coverage_95=coverage_95, coverage_checked=checked, chosen_model=chosen,
+        candidates=candidates, selection_mape=selection_mape,
+        selection_mase=selection_mase, notes=tuple(notes))

@@ -26,6 +26,9 @@ QUARTERS_AHEAD = 4
 FEE_KINDS = ("fee", "all")
 ACTUAL_COLOUR = "#1f4e79"
 FORECAST_COLOUR = "#d35400"
+# Back-test coverage below these shares (10 points under each level) is reported
+# as intervals that understate the uncertainty.
+NARROW_COVERAGE = {80: 0.70, 95: 0.85}
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -74,7 +77,7 @@ def render_prediction(store: Store) -> None:
             _render_validation(result)
     with fees_tab:
         forecast = _render_fees(store)
-    render_method(result, forecast, HORIZON_MONTHS)
+    render_method(result, forecast, HORIZON_MONTHS, QUARTERS_AHEAD)
 
 
 # Next-deal ranking --------------------------------------------------------------
@@ -233,7 +236,9 @@ def _render_fees(store: Store) -> FeeForecast | None:
 
     next_quarter = forecast.forecast.iloc[0]
     st.caption(t("prediction.fees.caption", quarters=len(forecast.history),
-                 as_of=f"{forecast.as_of:%Y-%m-%d}"))
+                 as_of=f"{forecast.as_of:%Y-%m-%d}",
+                 model=label_of("prediction.fees.model", forecast.chosen_model),
+                 candidates=len(forecast.candidates)))
     columns = st.columns(4)
     columns[0].metric(t("prediction.fees.next", quarter=str(next_quarter["quarter"])),
                       fmt_money(next_quarter["forecast"]))
@@ -247,16 +252,30 @@ def _render_fees(store: Store) -> FeeForecast | None:
     columns[3].metric(t("prediction.fees.coverage"), coverage,
                       help=t("prediction.fees.coverage_help",
                              checked=forecast.coverage_checked))
-    if forecast.naive_mase < forecast.mase:
-        st.warning(t("prediction.fees.naive_better", mape=f"{forecast.naive_mape:.1f}",
-                     mase=f"{forecast.naive_mase:.2f}"))
-    if forecast.coverage_80 < 0.7:
-        st.warning(t("prediction.fees.narrow", coverage=_percent(forecast.coverage_80)))
+    _render_fee_findings(forecast)
     st.plotly_chart(_forecast_figure(forecast), width="stretch",
                     key="prediction_fees_chart")
     st.dataframe(_forecast_rows(forecast), hide_index=True, width="stretch",
                  key="prediction_fees_table")
+    for note in forecast.notes:
+        st.caption(note.message(language()))
     return forecast
+
+
+def _render_fee_findings(forecast: FeeForecast) -> None:
+    # Say what the back-test found whenever it limits how far to trust the forecast.
+    if forecast.chosen_model == "seasonal_naive":
+        st.info(t("prediction.fees.naive_chosen"))
+    elif forecast.selection_mase >= forecast.naive_mase:
+        st.warning(t("prediction.fees.selection_weak",
+                     selection=f"{forecast.selection_mase:.2f}",
+                     naive=f"{forecast.naive_mase:.2f}"))
+    if (forecast.coverage_80 < NARROW_COVERAGE[80]
+            or forecast.coverage_95 < NARROW_COVERAGE[95]):
+        st.warning(t("prediction.fees.narrow",
+                     coverage_80=_percent(forecast.coverage_80),
+                     coverage_95=_percent(forecast.coverage_95),
+                     checked=forecast.coverage_checked))
 
 
 def _percent(value: float) -> str:
