@@ -5,8 +5,31 @@ what to do next, because the app shows it to analysts as it is.
 """
 
 
+from pfcrm_core.i18n import translate
+
+
 class PfcrmError(Exception):
     """Base class for errors a user can act on."""
+
+
+class KeyedError(PfcrmError):
+    """An error whose message is a catalogue entry, so the app can translate it.
+
+    The exception text is the English message; the app shows ``key`` with
+    ``values`` in the user's language.
+
+    Attributes
+    ----------
+    key : str
+        Translation key of the message (``pfcrm_core/locales``).
+    values : dict
+        Placeholder values of the message.
+    """
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(translate(key, "en", **values))
+        self.key = key
+        self.values = values
 
 
 class StoreBusyError(PfcrmError):
@@ -35,3 +58,7 @@ class UndoError(PfcrmError):
 
 class ModelError(PfcrmError):
     """A model cannot be fitted on the data given (too little data, no variation)."""
+
+
+class KeyedModelError(KeyedError, ModelError):
+    """A model cannot run on the data or settings given; the message is translatable."""

@@ -9,25 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pfcrm_core.errors import ModelError
+from pfcrm_core.errors import KeyedModelError  # noqa: F401  (re-exported)
 from pfcrm_core.i18n import translate
-
-
-class KeyedModelError(ModelError):
-    """A model cannot run on the data or settings given; the message is translatable.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message.
-    values : dict
-        Placeholder values of the message.
-    """
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(translate(key, "en", **values))
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)

@@ -7,26 +7,13 @@ The exception or warning text itself is the English version.
 
 from __future__ import annotations
 
-from pfcrm_core.errors import ModelError
+from pfcrm_core.errors import KeyedModelError
 from pfcrm_core.i18n import translate
 
 
-class ClvDataError(ModelError):
+class ClvDataError(KeyedModelError):
     """The data cannot support a CLV fit: too few clients, no repeat purchases, or
-    transactions that cannot be read.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message.
-    values : dict
-        Placeholder values of the message.
-    """
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(translate(key, "en", **values))
-        self.key = key
-        self.values = values
+    transactions that cannot be read."""
 
 
 class ClvWarning(UserWarning):

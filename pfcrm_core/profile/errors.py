@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pfcrm_core.errors import PfcrmError
+from pfcrm_core.errors import KeyedError
 from pfcrm_core.i18n import catalogue, translate
 
 
-class ProfileError(PfcrmError):
-    """A profile cannot be built: the client id is unknown or a date is invalid.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message (``profile.error.*``).
-    values : dict
-        Placeholder values of the message.
-    """
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(translate(key, "en", **values))
-        self.key = key
-        self.values = values
+class ProfileError(KeyedError):
+    """A profile cannot be built: the client id is unknown or a date is invalid."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +28,7 @@ def gap_from_error(exc: Exception) -> Gap:
     """Return the gap of a model error that carries ``key`` and ``values``.
 
     Errors without a catalogue key become ``profile.gap.model_failed`` with the
-    English message, so nothing is lost.
-    """
+    English message, so nothing is lost."""
     key = getattr(exc, "key", None)
     if key and key in catalogue():
         return Gap(key, dict(getattr(exc, "values", None) or {}))

@@ -7,26 +7,12 @@ The exception text itself is the English version.
 
 from __future__ import annotations
 
-from pfcrm_core.errors import ModelError
-from pfcrm_core.i18n import translate
+from pfcrm_core.errors import KeyedModelError
 
 
-class RiskDataError(ModelError):
+class RiskDataError(KeyedModelError):
     """The data cannot support the risk calculation requested: a target with one
-    class, labels that are not 0/1, a missing column, no usable variable.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message.
-    values : dict
-        Placeholder values of the message.
-    """
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(translate(key, "en", **values))
-        self.key = key
-        self.values = values
+    class, labels that are not 0/1, a missing column, no usable variable."""
 
 
 def format_values(values, limit: int = 10) -> str:

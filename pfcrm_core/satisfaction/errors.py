@@ -7,28 +7,14 @@ language. The exception text itself is the English message.
 
 from __future__ import annotations
 
-from pfcrm_core.errors import ModelError
-from pfcrm_core.i18n import translate
+from pfcrm_core.errors import KeyedModelError
 from pfcrm_core.segmentation.errors import Note
 
 __all__ = ["Note", "SatisfactionError", "require_columns"]
 
 
-class SatisfactionError(ModelError):
-    """The data or settings cannot support a satisfaction or feedback analysis.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message.
-    values : dict
-        Placeholder values of the message.
-    """
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(translate(key, "en", **values))
-        self.key = key
-        self.values = values
+class SatisfactionError(KeyedModelError):
+    """The data or settings cannot support a satisfaction or feedback analysis."""
 
 
 def require_columns(frame, columns, table: str) -> None:

@@ -17,8 +17,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from ..errors import PfcrmError
-from ..i18n import translate
+from ..errors import KeyedError
 from .sql import now, run, scalar
 
 TASK_STATUSES = ("open", "in progress", "done")
@@ -76,21 +75,8 @@ AUTOMATION_DDL = (
 )
 
 
-class TaskError(PfcrmError):
-    """A rule or task operation is not possible; the message is translatable.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message.
-    values : dict
-        Placeholder values of the message.
-    """
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(translate(key, "en", **values))
-        self.key = key
-        self.values = values
+class TaskError(KeyedError):
+    """A rule or task operation is not possible; the message is translatable."""
 
 
 class AutomationMixin:

@@ -13,8 +13,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from ..errors import PfcrmError
-from ..i18n import translate
+from ..errors import KeyedError
 from .sql import now, run, scalar
 
 CASE_STATUSES = ("open", "in progress", "closed")
@@ -54,21 +53,8 @@ CASES_DDL = (
 )
 
 
-class CaseError(PfcrmError):
-    """A case operation is not possible: unknown case, closed case, bad status.
-
-    Attributes
-    ----------
-    key : str
-        Translation key of the message (``locales/cases.json``).
-    values : dict
-        Placeholder values of the message.
-    """
-
-    def __init__(self, key: str, **values: object):
-        super().__init__(translate(key, "en", **values))
-        self.key = key
-        self.values = values
+class CaseError(KeyedError):
+    """A case operation is not possible: unknown case, closed case, bad status."""
 
 
 class CaseBookMixin:
