@@ -96,7 +96,8 @@ def format_value(value: object) -> str:
 
 def row_keys(frame: pd.DataFrame, table: schema.Table) -> pd.Series:
     """Return each row's key as plain text, key columns joined by " / "."""
-    parts = [frame[column].map(format_value) for column in table.key]
+    # astype(object): mapping an empty date column keeps its datetime dtype.
+    parts = [frame[column].map(format_value).astype(object) for column in table.key]
     keys = parts[0]
     for part in parts[1:]:
         keys = keys + " / " + part
