@@ -253,7 +253,7 @@ def test_profile_of_client_without_history(tables, results):
                          ("feedback", "profile.gap.no_feedback"),
                          ("clv", "profile.gap.clv_no_revenue"),
                          ("risk", "profile.gap.no_credit"),
-                         ("segment", "profile.gap.not_segmented"),
+                         ("segment", "profile.gap.segment_no_history"),
                          ("network", "profile.gap.not_in_network")]:
         assert profile.gaps[section].key == key, section
     assert profile.changes.empty

@@ -183,9 +183,17 @@ def _fill_models(profile: ClientProfile, tables: dict, results: ModelResults) ->
         view = select(result)
         if section == "network" and _isolated(view):
             view, absent_key = None, "profile.gap.isolated"
+        if section == "segment" and _no_history(profile):
+            view, absent_key = None, "profile.gap.segment_no_history"
         if view is None:
             profile.gaps[section] = Gap(absent_key)
         setattr(profile, section, view)
+
+
+def _no_history(profile: ClientProfile) -> bool:
+    # The segmentation places every client, and one without deals, revenue or a
+    # rating lands where the imputed book averages put it: no basis for an offer.
+    return profile.deals.empty and profile.revenue.empty and profile.ratings.empty
 
 
 def _isolated(view: NetworkView | None) -> bool:
