@@ -4,7 +4,8 @@ The pipeline reads a file whatever its format and encoding (:mod:`.source`), fin
 the header row and the table in each sheet (:mod:`.layout`, :mod:`.headers`),
 converts every cell to its column's kind (:mod:`.values`, with the vocabularies of
 category columns in :mod:`.categories`), checks rules, references and keys
-(:mod:`.convert`, :mod:`.rules`, :mod:`.references`, :mod:`.keys`), notes what it
+(:mod:`.convert`, :mod:`.rules`, :mod:`.references`, :mod:`.keys`), rejects rows
+with values outside the header's columns (:mod:`.extra_cells`), notes what it
 assumed (:mod:`.notes`) and compares the rows with the database (:mod:`.changes`). The result is an :class:`ImportPlan`, and
 nothing is written to the database. The upload page and ``python -m pfcrm_core
 import`` use the one-table flow of :mod:`.upload`, which writes through the store.

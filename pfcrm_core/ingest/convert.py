@@ -3,8 +3,9 @@
 Each cell is converted with its column's format (see ``values``), checked against
 the column's rules (required, allowed values, range) and the rules between columns
 (see ``rules``), and every failure becomes an ``error`` Issue that rejects its row.
-Every problem of a row is reported, not only the first. Columns the file lacks are
-added empty.
+A row with values to the right of the last header is rejected too (see
+``extra_cells``). Every problem of a row is reported, not only the first. Columns the
+file lacks are added empty.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 
 from pfcrm_core.ingest.categories import column_vocabulary
 from pfcrm_core.ingest.dates import MONTH_FIRST
+from pfcrm_core.ingest.extra_cells import extra_cell_issues
 from pfcrm_core.ingest.headers import ColumnMatch
 from pfcrm_core.ingest.issues import ERROR, WARNING, Issue
 from pfcrm_core.ingest.layout import SheetLayout, data_rows
@@ -84,9 +86,14 @@ def convert_sheet(layout: SheetLayout, date_orders: dict[int, str] | None = None
     numbers = [number for number, _ in rows]
     date_orders = date_orders or {}
 
+    # A row with values beyond the last header was split wrongly or has cells
+    # that belong to no column, so it is rejected.
+    extra = extra_cell_issues(layout, rows)
+    issues += extra
+    rejected: set[int] = {issue.row for issue in extra}
+
     # Settle each column's format from all its cells, then convert cell by cell.
     columns: dict[str, list[object]] = {}
-    rejected: set[int] = set()
     currencies: dict[int, str] = {}
     ambiguous: dict[int, str] = {}
     for match in layout.matches:
