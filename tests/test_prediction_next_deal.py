@@ -243,6 +243,33 @@ def test_reason_texts_in_both_languages():
     assert kind.text("zh") == "▲ 客户类型：银行"
 
 
+def test_reason_amounts_per_language():
+    raw = pd.Series({"amount_36m_musd": 123.4, "revenue_12m_musd": 0.0})
+
+    deals = Reason("amount_36m", *describe("amount_36m", raw), 0.5)
+    revenue = Reason("revenue_12m", *describe("revenue_12m", raw), -0.2)
+
+    assert deals.values == {"amount": pytest.approx(123.4e6)}
+    assert deals.text("en") == "▲ 123.4 m USD of new deals in the last 3 years"
+    assert deals.text("zh") == "▲ 过去 3 年新交易金额 1.2 亿美元"
+    assert revenue.text("en") == "▼ 0 USD revenue in the last 12 months"
+    assert revenue.text("zh") == "▼ 过去 12 个月收入 0美元"
+
+
+@pytest.mark.parametrize("usd_m, english, chinese", [
+    (0.0125, "12.5 k USD", "1.2 万美元"),
+    (2.5, "2.5 m USD", "250.0 万美元"),
+    (1500.0, "1.5 bn USD", "15.0 亿美元"),
+])
+def test_reason_revenue_units(usd_m, english, chinese):
+    raw = pd.Series({"revenue_12m_musd": usd_m})
+    reason = Reason("revenue_12m", *describe("revenue_12m", raw), 0.1)
+
+    assert reason.text("en") == f"▲ {english} revenue in the last 12 months"
+    assert reason.text("zh") == f"▲ 过去 12 个月收入 {chinese}"
+    assert "百万" not in reason.text("zh")
+
+
 def test_reason_texts_unknown_client(signal_result):
     with pytest.raises(KeyError, match="client 'X-1' has no score"):
         signal_result.reason_texts("X-1")

@@ -377,6 +377,21 @@ def test_brief_markdown_escapes_markup():
     assert "<img" not in text.replace("\\<img", "")
 
 
+def test_brief_nps_count_singular_and_plural():
+    book = _small_book()
+    single_response = _small_book()
+    single_response["feedback"] = single_response["feedback"].iloc[[1]]
+
+    plural = brief_markdown(assemble_profile(book, "A"), "en")
+    singular = brief_markdown(assemble_profile(single_response, "A"), "en")
+    chinese = brief_markdown(assemble_profile(single_response, "A"), "zh")
+
+    assert "+0 from 2 responses" in plural
+    assert re.search(r"-100 from 1 response$", singular, re.MULTILINE)
+    assert "1 responses" not in singular
+    assert "-100（1 份反馈）" in chinese
+
+
 def test_brief_lists_recent_changes():
     book = _small_book()
 

@@ -14,10 +14,13 @@ import numpy as np
 import pandas as pd
 
 from pfcrm_core.i18n import catalogue, translate
+from pfcrm_core.money import format_usd
 
 from .features import TYPE_FEATURES
 
 TOP_REASONS = 3
+# Placeholders that hold an amount in USD, written in the language of the text.
+MONEY_VALUES = ("amount",)
 
 # Reason group -> the model features whose contributions it adds up.
 REASON_GROUPS = {
@@ -49,7 +52,8 @@ class Reason:
     key : str
         Translation key of the text, under ``prediction.reason``.
     values : dict
-        Placeholder values of the text.
+        Placeholder values of the text. Those named in ``MONEY_VALUES`` are
+        amounts in USD, formatted by :meth:`text` in the language asked for.
     contribution : float
         The group's contribution to the log-odds against an average client;
         positive raises the probability.
@@ -66,6 +70,9 @@ class Reason:
         A reason that lowers the probability is marked ▼.
         """
         values = dict(self.values)
+        for name in MONEY_VALUES:
+            if name in values:
+                values[name] = format_usd(values[name], lang)
         if "type" in values:
             type_key = f"client_type.{values['type']}"
             values["type"] = (translate(type_key, lang) if type_key in catalogue()
@@ -79,14 +86,11 @@ def _count(key: str, value: float) -> tuple[str, dict]:
     return (f"{key}.one" if count == 1 else key), {"count": count}
 
 
-def _amount(value: float) -> str:
-    return f"{value:,.1f}"
-
-
 def describe(group: str, raw: pd.Series) -> tuple[str, dict]:
     """Return the translation key and values that describe ``raw`` for ``group``.
 
-    ``raw`` is one row of ``raw_features``.
+    ``raw`` is one row of ``raw_features``. Amounts are returned in USD as floats
+    and formatted when the reason is written in a language.
     """
     prefix = "prediction.reason"
     if group == "recency":
@@ -97,10 +101,9 @@ def describe(group: str, raw: pd.Series) -> tuple[str, dict]:
     if group in ("deals_12m", "deals_36m", "contacts_90d", "contacts_180d",
                  "maturities_12m"):
         return _count(f"{prefix}.{group}", raw[group])
-    if group == "amount_36m":
-        return f"{prefix}.amount_36m", {"amount": _amount(raw["amount_36m_musd"])}
-    if group == "revenue_12m":
-        return f"{prefix}.revenue_12m", {"amount": _amount(raw["revenue_12m_musd"])}
+    if group in ("amount_36m", "revenue_12m"):
+        millions = float(raw[f"{group}_musd"])
+        return f"{prefix}.{group}", {"amount": 1e6 * millions}
     if group == "revenue_change":
         return _describe_revenue_change(raw)
     if group == "nps":

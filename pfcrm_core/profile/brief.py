@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pfcrm_core.i18n import catalogue, translate
+from pfcrm_core.money import format_usd
 from pfcrm_core.profile.assembly import ClientProfile
 from pfcrm_core.profile.changes import Changes
 from pfcrm_core.profile.tables import is_missing
@@ -25,10 +26,6 @@ BRIEF_DEALS = 8
 BRIEF_COMMENTS = 3
 # Changes listed in the brief; a long window lists the rest as a count.
 BRIEF_CHANGES = 12
-# Compact amount units per language: thousands, millions and billions in English;
-# 万 (10^4) and 亿 (10^8) in Chinese, as Chinese reports write large amounts.
-_MONEY_UNITS = {"en": ((1e9, " bn"), (1e6, " m"), (1e3, " k")),
-                "zh": ((1e8, " 亿"), (1e4, " 万"))}
 
 BRIEF_CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
@@ -62,17 +59,10 @@ class BriefSection:
     gaps: list[str] = field(default_factory=list)
 
 
-def format_usd(value: float | None, lang: str = "en") -> str:
-    """Format an amount in USD compactly: "12.3 m USD", "1.2 亿美元"; "–" when missing."""
-    if value is None or is_missing(value):
-        return "–"
-    sign = "-" if value < 0 else ""
-    value = abs(float(value))
-    unit = "美元" if lang == "zh" else " USD"
-    for threshold, suffix in _MONEY_UNITS.get(lang, _MONEY_UNITS["en"]):
-        if value >= threshold:
-            return f"{sign}{value / threshold:,.1f}{suffix}{unit}"
-    return f"{sign}{value:,.0f}{unit}"
+def nps_key(responses: int) -> str:
+    """Return the catalogue key of "NPS from N responses" for a count of
+    ``responses``: the singular form when the count is 1."""
+    return "profile.brief.nps.one" if responses == 1 else "profile.brief.nps"
 
 
 def _date(value) -> str:
@@ -232,7 +222,8 @@ def _voice_section(profile: ClientProfile, lang: str) -> BriefSection:
     summary = profile.satisfaction
     if summary is not None:
         section.facts = [
-            (t("profile.kpi.nps"), t("profile.brief.nps", nps=f"{summary['nps']['nps']:+.0f}",
+            (t("profile.kpi.nps"), t(nps_key(summary["nps"]["n"]),
+                                     nps=f"{summary['nps']['nps']:+.0f}",
                                      n=summary["nps"]["n"])),
             (t("profile.kpi.latest_nps"),
              t("profile.brief.latest_nps", score=_number(summary["latest_nps"], "{}"),
