@@ -37,7 +37,22 @@ CLIENT_TABLES = [
     ("pages/models/risk.py", "risk_riskiest"),
     ("pages/models/network.py", "net_key_table"),
     ("pages/models/network.py", "net_gaps"),
+    ("pages/models/network.py", "net_pairs_table"),
+    ("pages/models/network.py", "net_risk_clients"),
+    ("pages/models/network.py", "net_bridges"),
+    ("pages/models/automation.py", "prediction_ranking"),
+    ("pages/adoption/case_study.py", "case_outreach_table"),
+    ("pages/adoption/case_study.py", "case_funding_timeline"),
+    ("pages/adoption/case_study.py", "case_excluded"),
 ]
+# Tables that the demo database fills only after a button: page, button, table.
+CLIENT_TABLES_AFTER_BUTTON = [
+    ("pages/models/automation.py", "automation_run_rules", "automation_tasks_table"),
+    ("pages/models/feedback.py", "fb_run_rules", "fb_cases_table"),
+]
+# Tables that keep the client id in the frame but leave it out of the columns shown.
+HIDDEN_ID_TABLES = ["prediction_ranking", "automation_tasks_table",
+                    "case_outreach_table"]
 
 
 def _open(page: str, lang: str = "en") -> AppTest:
@@ -133,6 +148,55 @@ def test_selected_row_opens_profile(demo_copy, page, key):
     assert app.query_params["lang"] == "en"
     assert app.title[0].value == translate("profile.title", "en")
     assert app.header[0].value == _client_name(demo_copy, client_id)
+
+
+@pytest.mark.parametrize(("page", "button", "key"), CLIENT_TABLES_AFTER_BUTTON,
+                         ids=[f"{Path(p).stem}-{k}" for p, _, k in
+                              CLIENT_TABLES_AFTER_BUTTON])
+def test_selected_row_opens_profile_after_button(demo_copy, page, button, key):
+    app = _open(page)
+    app.button(key=button).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = _table(app, key)
+    assert len(table.value) >= 2, f"{button} left {len(table.value)} rows in {key}"
+    client_id = str(table.value["client_id"].iloc[1])
+    if key in HIDDEN_ID_TABLES:
+        assert "client_id" not in table.proto.column_order
+
+    _select(app, key, 1)
+
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.query_params["client"] == client_id
+    assert app.query_params["lang"] == "en"
+    assert app.header[0].value == _client_name(demo_copy, client_id)
+
+
+@pytest.mark.parametrize("key", ["prediction_ranking", "case_outreach_table"])
+def test_client_id_hidden_but_kept(demo_copy, key):
+    page = dict((k, p) for p, k in CLIENT_TABLES)[key]
+    app = _open(page)
+    table = _table(app, key)
+
+    assert "client_id" in table.value.columns
+    assert list(table.proto.column_order), key
+    assert "client_id" not in table.proto.column_order
+    assert "name" in table.proto.column_order
+
+
+def test_case_study_outreach_keeps_chinese(demo_copy):
+    # The row opens the profile in the same session with ?lang=zh, so a Chinese
+    # user stays in Chinese. A link that opens a new tab would lose the language.
+    app = _open("pages/adoption/case_study.py", "zh")
+    table = _table(app, "case_outreach_table")
+    assert "profile" not in table.value.columns
+    client_id = str(table.value["client_id"].iloc[0])
+
+    _select(app, "case_outreach_table", 0)
+
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.query_params["client"] == client_id
+    assert app.query_params["lang"] == "zh"
+    assert app.title[0].value == translate("profile.title", "zh")
 
 
 def test_selected_row_keeps_chinese(demo_copy):

@@ -9,8 +9,10 @@ from pfcrm_core.casestudy.outreach import DEFAULT_PD_CUTOFF
 from pfcrm_core.casestudy.simulation import DEFAULT_SEED, SimulationSettings
 from pfcrm_core.demo.projects import TOLL_ROAD_ID
 from pfcrm_core.export import to_csv_bytes
-from pfcrm_core.ui import active_store, cached_table, error_text, fmt_money, label_of, t
+from pfcrm_core.ui import (active_store, cached_table, error_text, fmt_money, label_of,
+                           language, t)
 from pfcrm_core.ui import case_study as case_ui
+from pfcrm_core.ui.client_table import client_table
 from pfcrm_core.ui.case_study_method import render_method
 
 store = active_store()
@@ -148,8 +150,8 @@ with funding_tab:
     if not funding.timeline.empty:
         timeline = funding.timeline.assign(
             role=funding.timeline["role"].map(lambda r: label_of("role", r)))
-        st.dataframe(
-            timeline, hide_index=True, width="stretch",
+        client_table(
+            timeline, key="case_funding_timeline", hide_index=True, width="stretch",
             column_config={
                 "date": st.column_config.DateColumn(t("case_study.col.date"),
                                                     format="YYYY-MM-DD"),
@@ -178,22 +180,19 @@ with outreach_tab:
             lambda v: label_of("client_type", v))
         candidates["reason_text"] = [case_ui.reason_text(row)
                                      for _, row in ranked.iterrows()]
-        candidates["profile"] = "profile?client=" + candidates["client_id"].astype(str)
         candidates["pd"] = 100 * candidates["pd"]
         components = {f"c_{name}": st.column_config.ProgressColumn(
             case_ui.component_label(name), format="%.2f", min_value=0.0,
             max_value=1.0) for name in COMPONENTS}
-        columns = ["rank", "name", "profile", "client_type", "rating", "pd", "score",
+        columns = ["rank", "name", "client_type", "rating", "pd", "score",
                    "suggested_ticket_usd", "reason_text", *components]
-        st.dataframe(
-            candidates[columns], hide_index=True, width="stretch", height=460,
+        client_table(
+            candidates[[*columns, "client_id"]], key="case_outreach_table",
+            column_order=columns, hide_index=True, width="stretch", height=460,
             column_config={
                 "rank": st.column_config.NumberColumn(t("case_study.col.rank"),
                                                       format="%d"),
                 "name": t("col.name"),
-                "profile": st.column_config.LinkColumn(
-                    t("case_study.col.profile"),
-                    display_text=t("case_study.col.profile_link")),
                 "client_type": t("col.client_type"),
                 "rating": t("case_study.col.rating"),
                 "pd": st.column_config.NumberColumn(t("case_study.col.pd"),
@@ -218,7 +217,8 @@ with outreach_tab:
                               name=case_ui.markdown_escape(row["name"]),
                               ticket=fmt_money(
                                   row["suggested_ticket_usd"])),
-                            query_params={"client": row["client_id"]})
+                            query_params={"client": row["client_id"],
+                                          "lang": language()})
     with st.expander(t("case_study.outreach.excluded", count=len(outreach.excluded))):
         excluded = outreach.excluded.assign(
             pd=100 * outreach.excluded["pd"],
@@ -226,12 +226,13 @@ with outreach_tab:
                 lambda r: t(f"case_study.exclusion.{r}")),
             client_type=outreach.excluded["client_type"].map(
                 lambda v: label_of("client_type", v)))
-        st.dataframe(excluded, hide_index=True, width="stretch", column_config={
-            "client_id": t("col.client_id"), "name": t("col.name"),
-            "client_type": t("col.client_type"),
-            "pd": st.column_config.NumberColumn(t("case_study.col.pd"),
-                                                format="%.3f%%"),
-            "reason": t("case_study.col.exclusion")})
+        client_table(excluded, key="case_excluded", hide_index=True, width="stretch",
+                     column_config={
+                         "client_id": t("col.client_id"), "name": t("col.name"),
+                         "client_type": t("col.client_type"),
+                         "pd": st.column_config.NumberColumn(t("case_study.col.pd"),
+                                                             format="%.3f%%"),
+                         "reason": t("case_study.col.exclusion")})
 
 # -- simulated strategies ----------------------------------------------------------
 with strategy_tab:

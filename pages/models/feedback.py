@@ -131,11 +131,11 @@ with cases_tab:
             shown = shown[shown["owner"].isin(chosen_owners)]
         if only_overdue:
             shown = shown[shown["overdue"]]
-        st.dataframe(
+        client_table(
             shown[["case_id", "overdue", "client_id", "name", "status_label", "owner",
                    "opened_at", "due_at", "first_contact_at", "escalated_at",
                    "trigger_label", "nps", "comment"]],
-            hide_index=True, width="stretch", height=360,
+            key="fb_cases_table", hide_index=True, width="stretch", height=360,
             column_config={
                 "case_id": number(t("feedback_page.col.case_id"), format="%d"),
                 "overdue": st.column_config.CheckboxColumn(

@@ -302,7 +302,7 @@ with strength_tab:
             last_date=pd.to_datetime(pairs_shown["last_date"]).dt.strftime("%Y-%m-%d"))
         net.show_table(pairs_shown, ["staff", "name", "interactions", "last_date",
                                      "score", "band_label", "trend", "client_id"],
-                       key="net_pairs_table", height=360)
+                       key="net_pairs_table", height=360, clients=True)
 
 # -- Key clients ----------------------------------------------------------------
 
@@ -362,7 +362,7 @@ with risk_tab:
         net.show_table(ties.sort_values(["good_ties", "best_strength"]),
                        ["name", "staff_ties", "good_ties", "best_staff",
                         "best_strength", "sole_good_staff", "client_id"],
-                       key="net_risk_clients", height=300)
+                       key="net_risk_clients", height=300, clients=True)
         left, right = st.columns(2)
         with left:
             st.subheader(t("network_page.risk.bridges_heading"))
@@ -370,7 +370,7 @@ with risk_tab:
             bridges = risk.bridges.assign(
                 name=risk.bridges["client_id"].map(nodes["name"]))
             net.show_table(bridges, ["staff", "name", "strength", "client_id"],
-                           key="net_bridges", height=300)
+                           key="net_bridges", height=300, clients=True)
         with right:
             st.subheader(t("network_page.risk.points_heading"))
             st.caption(t("network_page.risk.points_explain"))

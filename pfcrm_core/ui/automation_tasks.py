@@ -14,8 +14,11 @@ from ..store import Store
 from ..store.automation import OPEN_STATUSES, TASK_STATUSES
 from .automation import cached_sources, flash
 from .cache import cached_table
+from .client_table import client_table
 from .context import language, show_error, t
 
+TABLE_COLUMNS = ["task_id", "due_at", "priority_label", "status_label", "client_name",
+                 "rule_name", "owner", "reason", "note"]
 EXPORT_COLUMNS = ["task_id", "rule_name", "client_id", "client_name", "title", "reason",
                   "owner", "due_at", "priority", "status", "created_at", "closed_at",
                   "note"]
@@ -85,17 +88,20 @@ def _translate(key: str, lang: str) -> str:
 
 
 def render_task_table(tasks: pd.DataFrame) -> None:
-    """Show the tasks with translated labels, and the CSV and ICS downloads."""
+    """Show the tasks with translated labels, and the CSV and ICS downloads.
+
+    Selecting a row opens the task's client's profile (``client_table``). The
+    client id column is hidden.
+    """
     lang = language()
     shown = tasks.assign(
         status_label=tasks["status"].map(lambda v: _translate(f"automation.status.{v}",
                                                               lang)),
         priority_label=tasks["priority"].map(
             lambda v: _translate(f"automation.priority.{v}", lang)))
-    st.dataframe(
-        shown[["task_id", "due_at", "priority_label", "status_label", "client_name",
-               "rule_name", "owner", "reason", "note"]],
-        hide_index=True, width="stretch", height=360,
+    client_table(
+        shown[[*TABLE_COLUMNS, "client_id"]], key="automation_tasks_table",
+        column_order=TABLE_COLUMNS, hide_index=True, width="stretch", height=360,
         column_config={
             "task_id": st.column_config.NumberColumn(t("automation_page.col.task_id"),
                                                      format="%d"),
@@ -134,7 +140,9 @@ def render_work_form(store: Store, tasks: pd.DataFrame) -> None:
     task_id = st.selectbox(t("automation_page.work.task"), list(labels),
                            format_func=labels.get, key="automation_work_task")
     task = workable[workable["task_id"] == task_id].iloc[0]
-    st.caption(str(task["reason"] or ""))
+    # st.text, not st.caption: a reason holds client names and rule text, which
+    # Markdown would turn into images, links and colours.
+    st.text(str(task["reason"] or ""))
 
     lang = language()
     with st.form("automation_work_form"):

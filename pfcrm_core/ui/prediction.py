@@ -17,6 +17,7 @@ from ..prediction import (FeeForecast, NextDealResult, PredictionError, forecast
                           predict_next_deal)
 from ..store import Store
 from .cache import cached_table
+from .client_table import client_table
 from .context import error_text, fmt_money, label_of, labeller, language, t
 from .prediction_method import render_method
 
@@ -127,9 +128,10 @@ def _render_ranking(store: Store, result: NextDealResult) -> None:
         lambda value: label_of("client_type", value))
     # Tall enough for 20 rows, so a longer list scrolls inside the table.
     height = min(len(table), 20) * 35 + 38
-    st.dataframe(table.drop(columns=["client_id"]), hide_index=True, width="stretch",
-                 height=height, column_config=_ranking_columns(),
-                 key="prediction_ranking")
+    # The client id stays in the frame, hidden, so a selected row opens the profile.
+    config = _ranking_columns()
+    client_table(table, key="prediction_ranking", column_order=list(config),
+                 hide_index=True, width="stretch", height=height, column_config=config)
     st.download_button(t("prediction.download"), to_csv_bytes(table),
                        file_name="next_deal_probability.csv", mime="text/csv",
                        key="prediction_download")
