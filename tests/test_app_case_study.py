@@ -68,7 +68,9 @@ def test_outreach_list_links_profiles(demo_copy):
 
     links = [m.value for m in app.markdown if "profile?client=" in m.value]
     assert len(links) == 5
-    assert links[0].startswith("[#1 ")
+    assert links[0].startswith("[\\#1 ")
+    for link in links:
+        assert "lang=en" in link, link
 
 
 def test_workshop_walks_to_last_step_and_back(demo_copy):
@@ -108,7 +110,7 @@ def test_workshop_step_links_to_model_page(demo_copy):
 
 def test_weights_change_the_top_candidate(demo_copy):
     app = _open()
-    first = next(m.value for m in app.markdown if m.value.startswith("[#1 "))
+    first = next(m.value for m in app.markdown if m.value.startswith("[\\#1 "))
 
     for name in ("value", "credit", "fit", "ticket"):
         app.number_input(key=f"case_weight_{name}").set_value(0)
@@ -116,7 +118,7 @@ def test_weights_change_the_top_candidate(demo_copy):
     next(b for b in app.button if b.label == "Apply").click().run()
 
     _assert_clean(app)
-    changed = next(m.value for m in app.markdown if m.value.startswith("[#1 "))
+    changed = next(m.value for m in app.markdown if m.value.startswith("[\\#1 "))
     assert changed != first
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
 import pytest
 
 from pfcrm_core import schema
-from pfcrm_core.automation import STARTER_RULES, stored_rules
+from pfcrm_core.automation import STARTER_RULES, run_rules, stored_rules
 from pfcrm_core.store import Store
 from pfcrm_core.store.automation import TASK_COLUMNS, TaskError
 
@@ -169,3 +169,15 @@ def test_starter_rules_are_seeded_in_the_first_users_language(store):
     assert [rule.name for rule in rules][:2] == ["价值前五分之一且 90 天未联系的客户", "评级下调"]
     assert "{client_name}" in rules[0].reason
     assert [rule.name for rule in stored_rules(store, "en")] == [r.name for r in rules]
+
+
+def test_due_dates_count_from_the_run_day(demo_copy):
+    store = Store(demo_copy)
+
+    run_rules(store, date(2026, 9, 30), today=date(2026, 12, 4))
+
+    tasks = store.read_tasks()
+    rules = {rule.rule_id: rule for rule in stored_rules(store)}
+    expected = [date(2026, 12, 4) + timedelta(days=rules[r].due_days)
+                for r in tasks["rule_id"]]
+    assert [pd.Timestamp(d).date() for d in tasks["due_at"]] == expected

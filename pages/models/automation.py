@@ -13,7 +13,6 @@ from pfcrm_core.ui import (
     t,
 )
 from pfcrm_core.ui.automation import (
-    BACKTEST_KEY,
     NEW_RULE,
     backtest_summary,
     cached_sources,
@@ -64,9 +63,11 @@ as_of = st.date_input(t("automation_page.as_of"), value=data_end,
                       help=t("automation_page.as_of_help",
                              date=f"{data_end:%Y-%m-%d}"))
 
+# A key keeps the open tab when a message above it appears or goes.
 rules_tab, tasks_tab, prediction_tab, method_tab = st.tabs([
     t("automation_page.tab.rules"), t("automation_page.tab.tasks"),
-    t("automation_page.tab.prediction"), t("automation_page.tab.method")])
+    t("automation_page.tab.prediction"), t("automation_page.tab.method")],
+    key="automation_tab")
 
 with rules_tab:
     st.dataframe(rules_table(rules_frame, lang), hide_index=True, width="stretch",
@@ -116,6 +117,12 @@ with rules_tab:
             run_backtest(store, rule, as_of)
     if save_clicked:
         rule = checked_rule(draft)
+        if rule is not None and stored_backtest(rule, as_of) is None:
+            # A rule is saved only after its backtest has been shown for these
+            # conditions, so the user sees how often it would fire.
+            run_backtest(store, rule, as_of)
+            st.warning(t("automation_page.rule.review_backtest"))
+            rule = None
         if rule is not None:
             rule_id = None if choice == NEW_RULE else int(choice)
             try:
@@ -124,7 +131,6 @@ with rules_tab:
                 show_error(exc)
             else:
                 flash("success", t("automation_page.rule.saved", name=rule.name))
-                st.session_state.pop(BACKTEST_KEY, None)
                 st.session_state["automation_pending_choice"] = saved_id
                 st.rerun()
     if delete_clicked and confirm:

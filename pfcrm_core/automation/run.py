@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -80,7 +80,7 @@ def stored_rules(store, lang: str = "en") -> list[Rule]:
 
 def run_rules(store, as_of=None, *, dry_run: bool = False,
               sources: dict[str, pd.DataFrame] | None = None,
-              lang: str = "en") -> RunReport:
+              lang: str = "en", today: date | None = None) -> RunReport:
     """Evaluate the enabled rules at ``as_of`` and store one task per new match.
 
     Parameters
@@ -95,6 +95,10 @@ def run_rules(store, as_of=None, *, dry_run: bool = False,
         Tables from ``load_sources``, when the caller has read them already.
     lang : {"en", "zh"}, default "en"
         Language of the starter rules, when the database has no rules yet.
+    today : date, optional
+        The day the tasks are created; default today. Due dates count from it
+        (or from ``as_of`` when that is later), so tasks raised on an extract
+        that ends weeks ago are not overdue when they are made.
 
     Returns
     -------
@@ -105,6 +109,7 @@ def run_rules(store, as_of=None, *, dry_run: bool = False,
     rules = [rule for rule in stored_rules(store, lang) if rule.enabled]
     facts = client_facts(sources, as_of)
     proposals = propose_tasks(rules, facts, as_of)
+    proposals = _due_from_run_day(proposals, as_of, today or date.today())
 
     outcome = store.create_tasks(proposals, as_of=as_of, dry_run=dry_run)
     per_rule = _per_rule(rules, outcome)
@@ -112,6 +117,15 @@ def run_rules(store, as_of=None, *, dry_run: bool = False,
                 int(per_rule["created"].sum()) if not per_rule.empty else 0,
                 "would be created" if dry_run else "created")
     return RunReport(as_of=as_of, per_rule=per_rule, dry_run=dry_run)
+
+
+def _due_from_run_day(proposals: pd.DataFrame, as_of: date,
+                      today: date) -> pd.DataFrame:
+    """Move due dates so they count from the later of ``as_of`` and ``today``."""
+    shift = max(today - as_of, timedelta(0))
+    if proposals.empty or not shift:
+        return proposals
+    return proposals.assign(due_at=[due + shift for due in proposals["due_at"]])
 
 
 def _per_rule(rules: list[Rule], outcome: pd.DataFrame) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from ..automation import (
 from ..automation.facts import BOOLEAN, CATEGORY
 from ..errors import PfcrmError
 from ..store import Store
-from .context import error_text, language, show_error, t
+from .context import error_text, language, markdown_text, show_error, t
 
 NEW_RULE = 0
 MAX_CONDITIONS = 6
@@ -77,6 +77,8 @@ def flash(kind: str, text: str) -> None:
 def show_flash() -> None:
     """Show and forget the message kept by ``flash``."""
     kind, text = st.session_state.pop(FLASH_KEY, (None, None))
+    # Messages quote rule names and notes: escape them so they show as typed.
+    text = None if text is None else markdown_text(text)
     if kind == "success":
         st.success(text)
     elif kind == "warning":

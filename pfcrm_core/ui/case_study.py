@@ -27,7 +27,7 @@ from ..network import staff_client_strength
 from ..risk.book import score_book
 from ..store import Store
 from .cache import cached_table
-from .context import error_text, fmt_money, t
+from .context import error_text, fmt_money, markdown_text, t
 from .models import cached_clv
 from .risk.scorecard import (ScorecardSettings, cached_current_book,
                              development_sample, store_scorecard)
@@ -215,7 +215,7 @@ def link_to(page: str, label: str, *, query_params: dict | None = None) -> None:
         url = PAGE_URLS.get(page, "")
         if query_params:
             url += "?" + urlencode(query_params)
-        st.markdown(f"[{label}]({url})")
+        st.markdown(f"[{markdown_text(label)}]({url})")
 
 
 # -- figures -----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..store import Store, default_db_path
 logger = logging.getLogger(__name__)
 
 LANG_KEY = "lang"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def _db_from_argv() -> Path | None:
@@ -44,6 +46,15 @@ def language() -> str:
 def t(key: str, **values: object) -> str:
     """Translate ``key`` into the session's language."""
     return translate(key, language(), **values)
+
+
+def markdown_text(text: object) -> str:
+    """Return ``text`` with Markdown punctuation escaped, so user text shows as typed.
+
+    Streamlit renders captions, messages and headers as Markdown; a client name
+    such as ``![x](http://host/p.png)`` would otherwise load an image.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def labeller(prefix: str):

@@ -23,11 +23,11 @@ from ..profile import (ClientProfile, Gap, ModelResults, assemble_profile,
                        gap_from_error, search_clients)
 from ..profile.brief import (attrition_risk_text, brief_html, brief_markdown,
                              category_label, change_lines, format_usd,
-                             next_deal_text)
+                             next_deal_text, nps_key)
 from ..segmentation import default_offers
 from ..store import Store
 from .cache import cached_table
-from .context import active_store, language, t
+from .context import active_store, language, markdown_text, t
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +55,6 @@ MODEL_PAGES = {
 ATTRITION_HORIZON_MONTHS = 12
 ATTRITION_LOOKBACK_MONTHS = 24
 ATTRITION_MIN_EVENTS = 40
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def markdown_text(text: object) -> str:
-    """Return ``text`` with Markdown punctuation escaped, for labels and titles."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 # Search -----------------------------------------------------------------------
@@ -689,7 +683,7 @@ def _satisfaction(profile: ClientProfile) -> None:
     columns[1].metric(t("profile.kpi.latest_nps"), _number(summary["latest_nps"], "{}"))
     columns[2].metric(t("profile.kpi.csat"), _number(summary["csat"]["csat"],
                                                      "{:.0f}%"))
-    notes = [t("profile.brief.nps", nps=nps, n=summary["nps"]["n"]),
+    notes = [t(nps_key(summary["nps"]["n"]), nps=nps, n=summary["nps"]["n"]),
              t("profile.brief.latest_nps", score=_number(summary["latest_nps"], "{}"),
                date=_date_text(summary["latest_date"]))]
     if summary["nps"]["small_n"]:
