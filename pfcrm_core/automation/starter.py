@@ -1,9 +1,9 @@
 """Starter rules for the common follow-ups of a project finance coverage team.
 
 Their names and reason templates live in the catalogue
-(``automation.starter.<key>.name`` and ``.reason``), so the starters are seeded in
-the language of whoever first opens the rules; once stored they are user data and
-are shown as written.
+(``automation.starter.<key>.name`` and ``.reason``). The starters are seeded in the
+language of the page or command that first reads the rules; once stored they are
+the firm's own data and are shown as written.
 """
 
 from __future__ import annotations
