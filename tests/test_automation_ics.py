@@ -97,3 +97,13 @@ def test_fold_keeps_short_lines():
     assert all(len(part.encode("utf-8")) <= 75 for part in parts)
     assert "".join(part[1:] if i else part for i, part in enumerate(parts)) == \
         "X:" + "é" * 80
+
+
+def test_description_fields_follow_the_language():
+    english = _events(tasks_to_ics(TASKS, stamp=STAMP))[0]
+    chinese = _events(tasks_to_ics(TASKS, stamp=STAMP, lang="zh"))[1]
+
+    assert _unescape(english["DESCRIPTION"]).endswith(
+        "Owner: Ann\nPriority: High\nStatus: Open")
+    assert _unescape(chinese["DESCRIPTION"]).endswith(
+        "负责人：何俊\n优先级：低\n状态：处理中")

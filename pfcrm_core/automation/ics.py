@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
+from ..i18n import catalogue, translate
 from ..store.sql import now
 
 PRODUCT_ID = "-//PF-CRM//Automation tasks//EN"
@@ -46,7 +47,7 @@ def fold_line(line: str) -> str:
 
 
 def tasks_to_ics(tasks: pd.DataFrame, *, stamp: datetime | None = None,
-                 uid_domain: str = "pfcrm.local") -> bytes:
+                 uid_domain: str = "pfcrm.local", lang: str = "en") -> bytes:
     """Return the tasks as an iCalendar file in UTF-8.
 
     Parameters
@@ -59,6 +60,8 @@ def tasks_to_ics(tasks: pd.DataFrame, *, stamp: datetime | None = None,
     uid_domain : str, default "pfcrm.local"
         Right-hand side of each UID, ``task-<task_id>@<uid_domain>``, so that a
         re-import updates the events instead of duplicating them.
+    lang : {"en", "zh"}, default "en"
+        Language of the owner, priority and status lines of each description.
     """
     stamp = stamp or now()
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODUCT_ID}",
@@ -66,17 +69,21 @@ def tasks_to_ics(tasks: pd.DataFrame, *, stamp: datetime | None = None,
     for task in tasks.to_dict(orient="records"):
         if task.get("due_at") is None or pd.isna(task.get("due_at")):
             continue
-        lines += _event_lines(task, stamp, uid_domain)
+        lines += _event_lines(task, stamp, uid_domain, lang)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold_line(line) for line in lines) + "\r\n").encode("utf-8")
 
 
-def _event_lines(task: dict, stamp: datetime, uid_domain: str) -> list[str]:
+def _event_lines(task: dict, stamp: datetime, uid_domain: str,
+                 lang: str) -> list[str]:
     due = pd.Timestamp(task["due_at"]).date()
     description = "\n".join(part for part in (
-        task.get("reason"), f"Owner: {task.get('owner') or ''}",
-        f"Priority: {task.get('priority') or ''}",
-        f"Status: {task.get('status') or ''}",
+        task.get("reason"),
+        translate("automation.ics.owner", lang, owner=task.get("owner") or ""),
+        translate("automation.ics.priority", lang,
+                  priority=_label("automation.priority", task.get("priority"), lang)),
+        translate("automation.ics.status", lang,
+                  status=_label("automation.status", task.get("status"), lang)),
     ) if isinstance(part, str) and part)
     return [
         "BEGIN:VEVENT",
@@ -90,6 +97,11 @@ def _event_lines(task: dict, stamp: datetime, uid_domain: str) -> list[str]:
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]
+
+
+def _label(prefix: str, value: object, lang: str) -> str:
+    key = f"{prefix}.{value}"
+    return translate(key, lang) if key in catalogue() else str(value or "")
 
 
 def _ics_priority(priority: object) -> int:

@@ -122,7 +122,7 @@ def render_task_table(tasks: pd.DataFrame) -> None:
     left.download_button(t("automation_page.tasks.download_csv"), to_csv_bytes(export),
                          file_name="pfcrm_tasks.csv", mime="text/csv",
                          key="automation_download_csv", disabled=export.empty)
-    right.download_button(t("automation_page.tasks.download_ics"), tasks_to_ics(export),
+    right.download_button(t("automation_page.tasks.download_ics"), tasks_to_ics(export, lang=language()),
                           file_name="pfcrm_tasks.ics", mime="text/calendar",
                           key="automation_download_ics", disabled=export.empty)
 
