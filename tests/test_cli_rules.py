@@ -79,3 +79,16 @@ def test_bad_date_is_a_usage_error(demo_file):
     result = run_cli(demo_file, "run-rules", "--as-of", "30/09/2026")
     assert result.returncode == 2
     assert "--as-of" in result.stderr
+
+
+def test_closed_pipe_ends_quietly(demo_file):
+    # The reader goes away before the command prints, as `| head -1` does.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pfcrm_core", "--db", str(demo_file), "run-rules",
+         "--dry-run"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=300)
+
+    assert process.returncode == 1
+    assert "Traceback" not in stderr
