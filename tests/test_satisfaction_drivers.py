@@ -83,5 +83,5 @@ def test_driver_errors():
         fit_drivers(feedback, clients, target="csat")
     with pytest.raises(SatisfactionError, match="No driver to analyse"):
         fit_drivers(feedback.drop(columns=["speed", "pricing"]))
-    with pytest.raises(SatisfactionError, match="Only 5 complete responses"):
+    with pytest.raises(SatisfactionError, match="Complete responses: 5;"):
         fit_drivers(feedback.head(5), aspects=["speed"])
