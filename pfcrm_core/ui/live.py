@@ -44,9 +44,19 @@ def activity_table(activity: pd.DataFrame) -> pd.DataFrame:
         for kind, value in zip(table["kind"], table["category"])]
     table["kind"] = table["kind"].map(lambda kind: t(f"live.kind.{kind}"))
     table["client"] = table["name"].fillna(table["client_id"])
+    # Rows of different kinds fill different columns; a blank reads better than
+    # the grid's grey "None". Amounts and scores become text for the same reason.
+    table["amount"] = [_number_text(v, "{:,.0f}") for v in table["amount"]]
+    table["score"] = [_number_text(v, "{:.0f}") for v in table["score"]]
+    for column in ("detail", "category", "currency", "reference"):
+        table[column] = table[column].astype(object).where(table[column].notna(), "")
     # What happened first, the ids last: that is the order an executive reads in.
     return table[["date", "kind", "client", "detail", "category", "amount", "currency",
                   "score", "reference", "client_id"]]
+
+
+def _number_text(value, pattern: str) -> str:
+    return "" if value is None or pd.isna(value) else pattern.format(value)
 
 
 def activity_columns() -> dict:
@@ -59,9 +69,9 @@ def activity_columns() -> dict:
         "reference": t("live.col.reference"),
         "category": t("live.col.category"),
         "detail": st.column_config.TextColumn(t("live.col.detail"), width="large"),
-        "amount": st.column_config.NumberColumn(t("live.col.amount"), format="%,.0f"),
+        "amount": st.column_config.TextColumn(t("live.col.amount")),
         "currency": t("live.col.currency"),
-        "score": st.column_config.NumberColumn(t("live.col.score"), format="%d"),
+        "score": st.column_config.TextColumn(t("live.col.score")),
     }
 
 
@@ -69,6 +79,9 @@ def imports_table(imports: pd.DataFrame) -> pd.DataFrame:
     """Return the latest imports with the table name in the session's language."""
     table = imports.reindex(columns=list(IMPORT_COLUMNS)).copy()
     table["table_name"] = table["table_name"].map(lambda name: label_of("table", name))
+    table["undone_at"] = [
+        "" if pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M:%S}"
+        for value in table["undone_at"]]
     return table
 
 
@@ -77,8 +90,6 @@ def imports_columns() -> dict:
     labels = {column: t(f"data.history.col.{column}") for column in IMPORT_COLUMNS}
     labels["imported_at"] = st.column_config.DatetimeColumn(
         labels["imported_at"], format="YYYY-MM-DD HH:mm:ss")
-    labels["undone_at"] = st.column_config.DatetimeColumn(
-        labels["undone_at"], format="YYYY-MM-DD HH:mm:ss")
     return labels
 
 
