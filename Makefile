@@ -22,7 +22,7 @@ demo-db: venv
 	$(PY) -m pfcrm_core --db "$(DB)" demo --if-missing
 
 run: venv demo-db
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+	$(PY) -m pfcrm_core.serve run app.py --server.address 127.0.0.1 --server.port 8501 \
 		-- --db "$(DB)"
 
 browser:

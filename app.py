@@ -1,6 +1,6 @@
 """PF-CRM: the router. Lists every page, grouped in sections, and draws the shared sidebar.
 
-Run with ``make run``, or ``streamlit run app.py -- --db PATH``.
+Run with ``make run``, or ``python -m pfcrm_core.serve run app.py -- --db PATH``.
 """
 
 import logging

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -57,15 +58,13 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise RuntimeError(f"the app server at {url} did not become healthy in {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory, demo_db_path):
-    """Serve app.py on a free port over a writable copy of the demo database."""
-    db_path = tmp_path_factory.mktemp("browser") / "app.duckdb"
-    shutil.copy(demo_db_path, db_path)
+@contextmanager
+def _serve_app(db_path: Path):
+    """Start app.py the way ``make run`` does, on a free port, and yield its URL."""
     port = _free_port()
     log_path = db_path.with_suffix(".log")
     env = {**os.environ, "PFCRM_DB": str(db_path)}
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    command = [sys.executable, "-m", "pfcrm_core.serve", "run", str(ROOT / "app.py"),
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--", "--db", str(db_path)]
     with open(log_path, "w") as log:
@@ -81,6 +80,24 @@ def app_server(tmp_path_factory, demo_db_path):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, demo_db_path):
+    """Serve app.py on a free port over a writable copy of the demo database."""
+    db_path = tmp_path_factory.mktemp("browser") / "app.duckdb"
+    shutil.copy(demo_db_path, db_path)
+    with _serve_app(db_path) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_server(tmp_path, demo_db_path):
+    """A server of its own that no other test has sent a request to yet."""
+    db_path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db_path, db_path)
+    with _serve_app(db_path) as url:
+        yield url
 
 
 @dataclass
