@@ -140,7 +140,7 @@ def test_edit_disable_and_delete_rule(demo_copy):
     app.checkbox(key="automation_enabled").uncheck().run()
     app.button(key="automation_save").click().run()
     _assert_clean(app)
-    assert "press Save again" in app.warning[0].value
+    assert "press Save rule again" in app.warning[0].value
     assert bool(Store(demo_copy).read_rules().set_index("rule_id").loc[2, "enabled"])
 
     app.button(key="automation_save").click().run()

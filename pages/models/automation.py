@@ -121,7 +121,8 @@ with rules_tab:
             # A rule is saved only after its backtest has been shown for these
             # conditions, so the user sees how often it would fire.
             run_backtest(store, rule, as_of)
-            st.warning(t("automation_page.rule.review_backtest"))
+            st.warning(t("automation_page.rule.review_backtest",
+                         button=t("automation_page.rule.save")))
             rule = None
         if rule is not None:
             rule_id = None if choice == NEW_RULE else int(choice)
