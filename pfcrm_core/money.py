@@ -11,6 +11,8 @@ import pandas as pd
 # Units per language, largest first: (threshold, suffix after the number).
 MONEY_UNITS = {"en": ((1e9, " bn"), (1e6, " m"), (1e3, " k")),
                "zh": ((1e8, " 亿"), (1e4, " 万"))}
+# Currency names written after the number in Chinese; others keep their code.
+CURRENCY_NAMES_ZH = {"USD": "美元", "EUR": "欧元", "CNY": "元"}
 
 
 def format_usd(value: float | None, lang: str = "en") -> str:
@@ -29,15 +31,21 @@ def format_usd(value: float | None, lang: str = "en") -> str:
         One decimal with a unit ("12.3 m USD", "250.0 万美元"), whole USD below the
         smallest unit ("950 USD", "950美元"), or "–" when ``value`` is missing.
     """
+    return format_amount(value, lang, "USD")
+
+
+def format_amount(value: float | None, lang: str = "en", currency: str = "USD") -> str:
+    """Format an amount in ``currency`` like ``format_usd`` ("1.2 bn EUR", "3.0 万欧元")."""
     if _is_missing(value):
         return "–"
     sign = "-" if value < 0 else ""
     value = abs(float(value))
-    currency = "美元" if lang == "zh" else " USD"
+    name = CURRENCY_NAMES_ZH.get(currency, f" {currency}") if lang == "zh" \
+        else f" {currency}"
     for threshold, suffix in MONEY_UNITS.get(lang, MONEY_UNITS["en"]):
         if value >= threshold:
-            return f"{sign}{value / threshold:,.1f}{suffix}{currency}"
-    return f"{sign}{value:,.0f}{currency}"
+            return f"{sign}{value / threshold:,.1f}{suffix}{name}"
+    return f"{sign}{value:,.0f}{name}"
 
 
 def _is_missing(value: object) -> bool:

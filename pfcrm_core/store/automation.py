@@ -11,8 +11,6 @@ of a task is written to ``task_events``, its history.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import pandas as pd
@@ -82,20 +80,6 @@ class TaskError(KeyedError):
 class AutomationMixin:
     """Rule and task methods of ``Store``; they rely on its ``connect`` method."""
 
-    @contextmanager
-    def _automation_connection(self) -> Iterator:
-        """Open the file through ``connect`` and make sure the automation tables exist.
-
-        Files created at schema version 3 before these tables were defined have the
-        version but not the tables, so they are created on first use here.
-        """
-        with self.connect() as con:
-            if not getattr(self, "_automation_ready", False):
-                for ddl in AUTOMATION_DDL:
-                    run(con, ddl)
-                self._automation_ready = True
-            yield con
-
     # -- rules -----------------------------------------------------------------
 
     def save_rule(self, rule: dict, *, at: datetime | None = None) -> int:
@@ -115,7 +99,7 @@ class AutomationMixin:
         values = [rule["name"], json.dumps(rule["conditions"], ensure_ascii=False),
                   rule["owner"], int(rule["due_days"]), rule["priority"],
                   rule.get("reason") or "", bool(rule.get("enabled", True))]
-        with self._automation_connection() as con:
+        with self.connect() as con:
             self._check_unique_name(con, rule["name"], rule_id)
             if rule_id is None:
                 rule_id = scalar(con, "SELECT coalesce(max(rule_id), 0) + 1 "
@@ -143,20 +127,20 @@ class AutomationMixin:
 
     def set_rule_enabled(self, rule_id: int, enabled: bool) -> None:
         """Enable or disable a rule; a disabled rule is kept but not run."""
-        with self._automation_connection() as con:
+        with self.connect() as con:
             self._existing_rule(con, rule_id)
             run(con, "UPDATE automation_rules SET enabled = ?, updated_at = ? "
                      "WHERE rule_id = ?", [bool(enabled), now(), int(rule_id)])
 
     def delete_rule(self, rule_id: int) -> None:
         """Delete a rule. Its tasks stay, with the rule's name as it was."""
-        with self._automation_connection() as con:
+        with self.connect() as con:
             self._existing_rule(con, rule_id)
             run(con, "DELETE FROM automation_rules WHERE rule_id = ?", [int(rule_id)])
 
     def read_rules(self) -> pd.DataFrame:
         """Return every rule in id order, ``conditions`` decoded to a list of dicts."""
-        with self._automation_connection() as con:
+        with self.connect() as con:
             rules = con.execute("SELECT * FROM automation_rules ORDER BY rule_id").df()
         rules["conditions"] = rules["conditions"].map(json.loads)
         return rules
@@ -167,7 +151,7 @@ class AutomationMixin:
         A flag in ``schema_meta`` records the first call, so later calls insert
         nothing even after the user deleted every rule.
         """
-        with self._automation_connection() as con:
+        with self.connect() as con:
             if scalar(con, "SELECT value FROM schema_meta WHERE key = ?",
                       [SEEDED_KEY]) is not None:
                 return 0
@@ -178,7 +162,7 @@ class AutomationMixin:
                 inserted += 1
             except TaskError:
                 continue
-        with self._automation_connection() as con:
+        with self.connect() as con:
             run(con, "INSERT INTO schema_meta VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [SEEDED_KEY, now().isoformat()])
         return inserted
@@ -213,7 +197,7 @@ class AutomationMixin:
         if proposals.empty:
             return result
         at = at or now()
-        with self._automation_connection() as con:
+        with self.connect() as con:
             run(con, "BEGIN TRANSACTION")
             try:
                 result["created"] = self._insert_new_tasks(con, proposals, as_of, at,
@@ -280,12 +264,12 @@ class AutomationMixin:
             sql += " AND t.status = ?"
             params.append(status)
         sql += " ORDER BY t.status = 'done', t.due_at, t.task_id"
-        with self._automation_connection() as con:
+        with self.connect() as con:
             return con.execute(sql, params).df()[TASK_COLUMNS]
 
     def read_task_events(self, task_id: int | None = None) -> pd.DataFrame:
         """Return the history of one task, or of all tasks, in the order recorded."""
-        with self._automation_connection() as con:
+        with self.connect() as con:
             if task_id is None:
                 return con.execute("SELECT * FROM task_events "
                                    "ORDER BY task_id, event_id").df()
@@ -308,7 +292,7 @@ class AutomationMixin:
             raise TaskError("automation.error.status", value=status,
                             allowed=", ".join(TASK_STATUSES))
         at = at or now()
-        with self._automation_connection() as con:
+        with self.connect() as con:
             current_status, current_owner = self._open_task(con, task_id)
             new_status = status or current_status
             new_owner = owner if owner else current_owner

@@ -207,6 +207,9 @@ class Store(CaseBookMixin, AutomationMixin, RoadmapMixin):
                 f"or choose another database file.")
         if version < schema.SCHEMA_VERSION:
             self._migrate(con, version)
+        # Idempotent: also covers files that reached version 3 before these tables
+        # were defined, which no migration step would create.
+        _add_workflow_tables(con)
 
     def _create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
         _run(con, IMPORT_LOG_DDL)

@@ -61,7 +61,6 @@ class RoadmapMixin:
             ``updated_at`` (UTC, no time zone). Items never stored have no row.
         """
         with self.connect() as con:
-            _ensure_table(con)
             return con.execute("SELECT item_key, done, note, owner, updated_at "
                                "FROM checklist_progress ORDER BY item_key").df()
 
@@ -97,18 +96,10 @@ class RoadmapMixin:
                 "roadmap.error.unknown_item", item=str(item_key))
 
         with self.connect() as con:
-            _ensure_table(con)
             run(con, "INSERT OR REPLACE INTO checklist_progress "
                      "(item_key, done, note, owner, updated_at) VALUES (?, ?, ?, ?, ?)",
                 [item_key, bool(done), _blank_to_none(note), _blank_to_none(owner),
                  at or now()])
-
-
-def _ensure_table(con) -> None:
-    # Files created at schema version 3 before this table was defined lack it, and
-    # the store only creates tables when it creates or migrates a file.
-    for ddl in ROADMAP_DDL:
-        run(con, ddl)
 
 
 def _blank_to_none(text: str | None) -> str | None:

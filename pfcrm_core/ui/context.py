@@ -12,6 +12,7 @@ import streamlit as st
 
 from ..errors import PfcrmError
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, catalogue, translate
+from ..money import format_amount
 from ..store import Store, default_db_path
 
 logger = logging.getLogger(__name__)
@@ -115,29 +116,9 @@ def show_error(exc: Exception) -> None:
     st.error(t("app.error.unexpected", error=f"{type(exc).__name__}: {exc}"))
 
 
-# Compact units per language: English thousands, millions and billions; Chinese
-# 万 (10^4) and 亿 (10^8), which is how Chinese reports write large amounts.
-_MONEY_UNITS = {
-    "en": ((1e9, " bn"), (1e6, " m"), (1e3, " k")),
-    "zh": ((1e8, " 亿"), (1e4, " 万")),
-}
-_CURRENCY_NAMES_ZH = {"USD": "美元", "EUR": "欧元", "CNY": "元"}
-
-
 def fmt_money(value: float | None, currency: str = "USD") -> str:
     """Format an amount compactly in the session's language: 1.2 bn USD, 12.0 亿美元."""
-    if value is None or value != value:
-        return "–"
-    lang = language()
-    sign = "-" if value < 0 else ""
-    value = abs(float(value))
-    unit_name = (_CURRENCY_NAMES_ZH.get(currency, f" {currency}") if lang == "zh"
-                 else f" {currency}")
-    for threshold, suffix in _MONEY_UNITS.get(lang, _MONEY_UNITS["en"]):
-        if value >= threshold:
-            text = f"{sign}{value / threshold:,.1f}{suffix}"
-            return text + unit_name
-    return f"{sign}{value:,.0f}{unit_name}"
+    return format_amount(value, language(), currency)
 
 
 def column_label(table: str, column: str) -> str:
