@@ -163,7 +163,7 @@ def test_version_3_file_without_tables_gets_them(tmp_path):
     assert Store(path).read_tasks().empty
 
 
-def test_starter_rules_are_seeded_in_the_first_users_language(store):
+def test_starters_seeded_in_first_language(store):
     rules = stored_rules(store, "zh")
 
     assert [rule.name for rule in rules][:2] == ["价值前五分之一且 90 天未联系的客户", "评级下调"]

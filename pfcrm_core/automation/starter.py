@@ -2,7 +2,7 @@
 
 Their names and reason templates live in the catalogue
 (``automation.starter.<key>.name`` and ``.reason``). The starters are seeded in the
-language of the page or command that first reads the rules; once stored they are
+language of the page or command that first reads the rules. Once stored, they are
 the firm's own data and are shown as written.
 """
 

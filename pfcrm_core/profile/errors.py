@@ -28,7 +28,7 @@ def gap_from_error(exc: Exception) -> Gap:
     """Return the gap of a model error that carries ``key`` and ``values``.
 
     Errors without a catalogue key become ``profile.gap.model_failed`` with the
-    English message, so nothing is lost."""
+    English message as its value, so the reason is still shown."""
     key = getattr(exc, "key", None)
     if key and key in catalogue():
         return Gap(key, dict(getattr(exc, "values", None) or {}))

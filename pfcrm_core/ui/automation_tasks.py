@@ -140,7 +140,7 @@ def render_work_form(store: Store, tasks: pd.DataFrame) -> None:
     task_id = st.selectbox(t("automation_page.work.task"), list(labels),
                            format_func=labels.get, key="automation_work_task")
     task = workable[workable["task_id"] == task_id].iloc[0]
-    # st.text, not st.caption: a reason holds client names and rule text, which
+    # st.text, not st.caption: a reason contains client names and rule text, which
     # Markdown would turn into images, links and colours.
     st.text(str(task["reason"] or ""))
 

@@ -87,7 +87,7 @@ def client_table(frame: pd.DataFrame, *, key: str, client_column: str = "client_
         The rows to show, one client per row. It must contain ``client_column``.
         To hide the id, leave it out of ``column_order``.
     key : str
-        Widget key of the table; it also holds the selection in session state
+        Widget key of the table; it also stores the selection in session state
         (``{"selection": {"rows": [n]}}``), which tests may set.
     client_column : str, default "client_id"
         The column that contains the client id.
